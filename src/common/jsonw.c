@@ -31,7 +31,8 @@ static void put(struct jsonw *w, const char *s, size_t n)
     if (w->oom) return;
     if (w->len + n + 1 > w->cap) {
         size_t cap = w->cap ? w->cap : 256;
-        while (w->len + n + 1 > cap) cap *= 2;
+        while (w->len + n + 1 > cap)
+            cap *= 2;
         char *p = realloc(w->buf, cap);
         if (p == NULL) {
             w->oom = true;
@@ -98,11 +99,21 @@ static void put_escaped(struct jsonw *w, const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         char tmp[8];
         switch (*p) {
-        case '"': puts_(w, "\\\""); break;
-        case '\\': puts_(w, "\\\\"); break;
-        case '\n': puts_(w, "\\n"); break;
-        case '\r': puts_(w, "\\r"); break;
-        case '\t': puts_(w, "\\t"); break;
+        case '"':
+            puts_(w, "\\\"");
+            break;
+        case '\\':
+            puts_(w, "\\\\");
+            break;
+        case '\n':
+            puts_(w, "\\n");
+            break;
+        case '\r':
+            puts_(w, "\\r");
+            break;
+        case '\t':
+            puts_(w, "\\t");
+            break;
         default:
             if (*p < 0x20) {
                 snprintf(tmp, sizeof(tmp), "\\u%04x", *p);

@@ -1,0 +1,370 @@
+/* bbd-bench — MPI point-to-point benchmark (see options.c for the command line).
+ * This file only wires the parts together: set-up checks that every rank agrees
+ * on, GPU and transfer-path choice, the size loop, and exit codes. */
+#include "bbd_err.h"
+#include "harness.h"
+#include "mpi_gpu.h"
+#include "output.h"
+#include "watchdog.h"
+#ifdef BBD_HAVE_PROV
+#include "prov.h"
+#endif
+
+#include <fcntl.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define HOST_LEN 256
+
+struct bench_run {
+    struct bench_opts o;
+    const struct bench_test *t;
+    struct bench_ctx c;
+    struct gpu *gpu;
+    struct harness h;
+    struct run_info ri;
+    char mpi_version[MPI_MAX_LIBRARY_VERSION_STRING];
+    char *hosts_buf;    /* nranks * HOST_LEN */
+    const char **hosts; /* distinct host names */
+    int local_rank;
+    char transfer_why[256];
+    char run_id[128];
+    char *cmdline;
+    char *prov_json;
+    int json_fd;
+    FILE *table;
+};
+
+/* Collective: did any rank fail? The lowest failing rank prints its message. */
+static bool any_failed(struct bench_run *b, int failed, const struct bbd_err *err, int *code)
+{
+    int mine = failed ? b->c.rank : b->c.nranks, first = b->c.nranks;
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (first == b->c.nranks) return false;
+    int c = failed ? err->code : 0, worst = 0;
+    MPI_Allreduce(&c, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (b->c.rank == first) {
+        if (b->c.nranks > 1 && first != 0)
+            fprintf(stderr, "bbd-bench: rank %d: %s\n", first, err->msg);
+        else
+            fprintf(stderr, "bbd-bench: %s\n", err->msg);
+    }
+    *code = worst ? worst : BBD_EXIT_ENV;
+    return true;
+}
+
+static char *join_args(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *s = calloc(1, len);
+    for (int i = 0; s && i < argc; i++) {
+        if (i) strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+/* Node-local rank (for GPU choice) and the distinct host names of the job. */
+static int topology(struct bench_run *b, struct bbd_err *err)
+{
+    MPI_Comm local;
+    int rc = MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local);
+    if (rc != MPI_SUCCESS) return bench_mpi_fail(err, "MPI_Comm_split_type", rc);
+    MPI_Comm_rank(local, &b->local_rank);
+    MPI_Comm_free(&local);
+    char me[HOST_LEN] = "";
+    int len;
+    MPI_Get_processor_name(me, &len);
+    b->hosts_buf = calloc((size_t)b->c.nranks, HOST_LEN);
+    b->hosts = calloc((size_t)b->c.nranks, sizeof(char *));
+    if (!b->hosts_buf || !b->hosts) return bbd_err_sys(err, "calloc", "host names");
+    rc = MPI_Allgather(me, HOST_LEN, MPI_CHAR, b->hosts_buf, HOST_LEN, MPI_CHAR, MPI_COMM_WORLD);
+    if (rc != MPI_SUCCESS) return bench_mpi_fail(err, "MPI_Allgather(hosts)", rc);
+    for (int i = 0; i < b->c.nranks; i++) {
+        const char *h = b->hosts_buf + (size_t)i * HOST_LEN;
+        bool seen = false;
+        for (int j = 0; j < b->ri.nhosts && !seen; j++)
+            seen = !strcmp(b->hosts[j], h);
+        if (!seen) b->hosts[b->ri.nhosts++] = h;
+    }
+    return 0;
+}
+
+/* Open this rank's GPU (when its buffers are on the device) and pick the path. */
+static int setup_gpu(struct bench_run *b, enum xfer_path *path, struct bbd_err *err)
+{
+    *path = XFER_PATH_HOST;
+    if (b->o.placement[b->c.side] != 'D') return 0;
+    b->gpu = gpu_open(b->o.device, err);
+    if (b->gpu == NULL) {
+        if (err->code == BBD_EXIT_USAGE) {
+            char msg[sizeof(err->msg)];
+            snprintf(msg, sizeof(msg), "%s", err->msg);
+            bbd_err_set(err, BBD_EXIT_USAGE, "placement D needs a GPU runtime: %s", msg);
+        }
+        return -1;
+    }
+    int count = 0;
+    if (b->gpu->ops->device_count(b->gpu, &count, err)) return -1;
+    if (count < 1)
+        return bbd_err_set(err, BBD_EXIT_ENV, "%s: no GPU device visible on %s", b->gpu->name,
+                           b->hosts_buf + (size_t)b->c.rank * HOST_LEN);
+    if (b->gpu->ops->set_device(b->gpu, b->local_rank % count, err)) return -1;
+    bool aware =
+        !strcmp(b->gpu->name, "standin")
+            ? false
+            : mpi_gpu_aware(b->gpu->name, b->mpi_version, b->transfer_why, sizeof(b->transfer_why));
+    if (!strcmp(b->gpu->name, "standin"))
+        snprintf(b->transfer_why, sizeof(b->transfer_why), "stand-in backend");
+    switch (b->o.transfer) {
+    case XFER_DIRECT:
+        *path = XFER_PATH_DIRECT;
+        break;
+    case XFER_STAGED:
+        *path = XFER_PATH_STAGED;
+        break;
+    case XFER_AUTO:
+        *path = aware ? XFER_PATH_DIRECT : XFER_PATH_STAGED;
+        break;
+    }
+    return 0;
+}
+
+/* The same transfer word for the whole job: host, direct, staged or mixed. */
+static const char *job_transfer(struct bench_run *b, enum xfer_path path)
+{
+    int mine = b->gpu ? (int)path : -1, lo, hi;
+    int probe = mine < 0 ? 1000 : mine;
+    MPI_Allreduce(&probe, &lo, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(&mine, &hi, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (hi < 0) return "host";
+    if (lo != hi) return "mixed";
+    return xfer_path_name((enum xfer_path)hi);
+}
+
+static int open_json(struct bench_run *b, struct bbd_err *err)
+{
+    b->json_fd = -1;
+    if (b->c.rank != 0 || b->o.json_path == NULL) return 0;
+    if (!strcmp(b->o.json_path, "-")) {
+        b->json_fd = STDOUT_FILENO;
+        b->table = stderr;
+        return 0;
+    }
+    b->json_fd = open(b->o.json_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    return b->json_fd < 0 ? bbd_err_sys(err, "open", b->o.json_path) : 0;
+}
+
+static int write_json(struct bench_run *b, struct jsonw *w, const struct size_result *r)
+{
+    char ts[32];
+    out_utc_timestamp(ts, sizeof(ts));
+    out_json_record(w, &b->ri, r, ts);
+    jsonw_raw(w, "\n");
+    const char *text = jsonw_text(w);
+    size_t len = strlen(text);
+    if (w->oom || write(b->json_fd, text, len) != (ssize_t)len) {
+        fprintf(stderr, "bbd-bench: write(%s): record for size %zu lost\n", b->o.json_path,
+                r->size);
+        return -1;
+    }
+    return 0;
+}
+
+static void collect_provenance(struct bench_run *b)
+{
+#ifdef BBD_HAVE_PROV
+    if (!b->o.provenance) return;
+    struct bbd_err err = {0};
+    struct prov_ctx ctx = {b->mpi_version, b->c.nranks, b->ri.nhosts};
+    struct prov_report *r = prov_collect(&ctx, &err);
+    if (r == NULL) {
+        if (b->c.rank == 0) fprintf(stderr, "bbd-bench: warning: provenance: %s\n", err.msg);
+        return;
+    }
+    if (b->c.rank == 0) {
+        char line[2048];
+        prov_summary(r, line, sizeof(line));
+        fprintf(b->table, "# %s\n", line);
+        struct jsonw w;
+        jsonw_init(&w);
+        prov_write_json(r, &w);
+        if (!w.oom) b->prov_json = strdup(jsonw_text(&w));
+        jsonw_free(&w);
+    }
+    prov_free(r);
+#else
+    (void)b;
+#endif
+}
+
+static void make_run_id(struct bench_run *b)
+{
+    char ts[32], host[HOST_LEN];
+    out_utc_timestamp(ts, sizeof(ts));
+    snprintf(host, sizeof(host), "%s", b->hosts_buf);
+    /* compact form: 20261124T041000Z */
+    char compact[32];
+    size_t j = 0;
+    for (size_t i = 0; ts[i] && j + 1 < sizeof(compact); i++)
+        if (ts[i] != '-' && ts[i] != ':') compact[j++] = ts[i];
+    compact[j] = '\0';
+    int pid = (int)getpid();
+    MPI_Bcast(&pid, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Bcast(compact, sizeof(compact), MPI_CHAR, 0, MPI_COMM_WORLD);
+    snprintf(b->run_id, sizeof(b->run_id), "%s-%.60s-%d", compact, host, pid);
+}
+
+/* Everything before the first measurement; any failure is reported once, collectively. */
+static int setup(struct bench_run *b, int argc, char **argv, int *code)
+{
+    struct bbd_err err = {0};
+    int failed = opts_check_ranks(&b->o, b->c.nranks, &err);
+    if (any_failed(b, failed, &err, code)) return -1;
+    b->t = bench_test_get(b->o.test);
+    struct bench_ctx *c = &b->c;
+    c->comm = MPI_COMM_WORLD;
+    c->pairs = c->nranks / 2;
+    c->side = c->rank < c->pairs ? 0 : 1;
+    c->peer = c->side == 0 ? c->rank + c->pairs : c->rank - c->pairs;
+    c->window = b->t->latency ? 1 : b->o.window;
+    c->err = &err;
+    int len;
+    MPI_Get_library_version(b->mpi_version, &len);
+    b->mpi_version[strcspn(b->mpi_version, "\n")] = '\0';
+    b->table = stdout;
+    enum xfer_path path = XFER_PATH_HOST;
+    failed = topology(b, &err) || setup_gpu(b, &path, &err);
+    if (any_failed(b, failed, &err, code)) return -1;
+    failed = xfer_setup(&c->x, b->gpu, path, b->o.max_size, b->t->windowed ? c->window : 1, &err) ||
+             harness_init(&b->h, &b->o, &err) || open_json(b, &err);
+    c->reqs = calloc(2 * (size_t)c->window, sizeof(MPI_Request));
+    c->stats = calloc(2 * (size_t)c->window, sizeof(MPI_Status));
+    if (!failed && (!c->reqs || !c->stats)) failed = bbd_err_sys(&err, "calloc", "MPI requests");
+    if (any_failed(b, failed, &err, code)) return -1;
+    b->cmdline = join_args(argc, argv);
+    make_run_id(b);
+    b->ri = (struct run_info){
+        .o = &b->o,
+        .t = b->t,
+        .gpu_api = "none",
+        .transfer = job_transfer(b, path),
+        .ranks = c->nranks,
+        .pairs = c->pairs,
+        .window = c->window,
+        .hosts = b->hosts,
+        .nhosts = b->ri.nhosts,
+        .mpi_version = b->mpi_version,
+        .cmdline = b->cmdline ? b->cmdline : argv[0],
+        .run_id = b->run_id,
+    };
+    /* Every rank learns which GPU API is in use (rank 0 may be on the host side). */
+    char api[16] = "none";
+    if (b->gpu) snprintf(api, sizeof(api), "%s", b->gpu->name);
+    char all[16] = "";
+    MPI_Allreduce(api, all, sizeof(api), MPI_CHAR, MPI_MAX, MPI_COMM_WORLD);
+    static char api_job[16];
+    snprintf(api_job, sizeof(api_job), "%s", all);
+    b->ri.gpu_api = api_job;
+    if (b->gpu && b->transfer_why[0] && c->rank == c->pairs * c->side) {
+        char name[256] = "";
+        b->gpu->ops->device_name(b->gpu, b->local_rank % 1, name, sizeof(name), &err);
+        fprintf(stderr, "bbd-bench: side %c: %s runtime %s (%d), device \"%s\"; transfer %s (%s)\n",
+                'A' + c->side, b->gpu->name, b->gpu->library, b->gpu->runtime_version, name,
+                xfer_path_name(c->x.path), b->transfer_why);
+    }
+    collect_provenance(b);
+    b->ri.provenance_json = b->prov_json;
+    c->err = NULL;
+    return 0;
+}
+
+static void teardown(struct bench_run *b)
+{
+    if (b->json_fd > 2) close(b->json_fd);
+    xfer_teardown(&b->c.x);
+    gpu_close(b->gpu);
+    harness_free(&b->h);
+    free(b->c.reqs);
+    free(b->c.stats);
+    free(b->hosts);
+    free(b->hosts_buf);
+    free(b->cmdline);
+    free(b->prov_json);
+}
+
+/* The size loop. Returns the exit code. */
+static int measure_all(struct bench_run *b)
+{
+    struct bbd_err err = {0};
+    struct jsonw w;
+    jsonw_init(&w);
+    b->c.err = &err;
+    int code = BBD_EXIT_OK;
+    if (b->c.rank == 0) out_text_header(b->table, &b->ri);
+    for (size_t size = b->o.min_size; size <= b->o.max_size; size = size ? size * 2 : 1) {
+        struct size_result r;
+        watchdog_arm(opts_test_name(b->o.test), size);
+        if (harness_measure(&b->h, &b->c, b->t, &b->o, size, &r)) {
+            fprintf(stderr, "bbd-bench: rank %d: %s at %zu bytes: %s\n", b->c.rank,
+                    opts_test_name(b->o.test), size, err.msg);
+            MPI_Abort(MPI_COMM_WORLD, BBD_EXIT_ENV);
+            code = BBD_EXIT_ENV;
+            break;
+        }
+        watchdog_disarm();
+        if (b->c.rank != 0) continue;
+        out_text_row(b->table, &b->ri, &r);
+        if (r.errors) {
+            fprintf(stderr, "bbd-bench: validation: %s at %zu bytes: %llu wrong bytes\n",
+                    opts_test_name(b->o.test), size, r.errors);
+            code = BBD_EXIT_FAIL;
+        }
+        if (b->json_fd >= 0 && write_json(b, &w, &r)) code = BBD_EXIT_ENV;
+    }
+    jsonw_free(&w);
+    MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    static struct bench_run b;
+    struct bbd_err err = {0};
+    int parse_rc = opts_parse(argc, argv, &b.o, &err);
+#ifdef BBD_HAVE_PROV
+    if (parse_rc == 0 && b.o.provenance && !b.o.show_help && !b.o.show_version) {
+        struct bbd_err perr = {0};
+        if (prov_activate(argc, argv, &perr))
+            fprintf(stderr, "bbd-bench: warning: provenance interposer not active: %s\n", perr.msg);
+    }
+#endif
+    if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
+        fprintf(stderr, "bbd-bench: MPI_Init failed\n");
+        return BBD_EXIT_ENV;
+    }
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    MPI_Comm_rank(MPI_COMM_WORLD, &b.c.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &b.c.nranks);
+    int code = BBD_EXIT_OK;
+    if (parse_rc) {
+        if (b.c.rank == 0) fprintf(stderr, "bbd-bench: %s\n", err.msg);
+        code = BBD_EXIT_USAGE;
+    } else if (b.o.show_help || b.o.show_version) {
+        if (b.c.rank == 0 && b.o.show_help) opts_usage(stdout);
+        if (b.c.rank == 0 && b.o.show_version) printf("bbd-bench %s\n", BBD_VERSION);
+    } else if (setup(&b, argc, argv, &code) == 0) {
+        if (watchdog_start(b.o.timeout, b.c.rank, &err))
+            fprintf(stderr, "bbd-bench: warning: no watchdog: %s\n", err.msg);
+        code = measure_all(&b);
+        watchdog_stop();
+    }
+    teardown(&b);
+    MPI_Finalize();
+    return code;
+}

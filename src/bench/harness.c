@@ -1,0 +1,114 @@
+#include "harness.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int harness_init(struct harness *h, const struct bench_opts *o, struct bbd_err *err)
+{
+    memset(h, 0, sizeof(*h));
+    long n = o->iters_small > o->iters_large ? o->iters_small : o->iters_large;
+    if (o->adaptive_pct > 0.0) n = HARNESS_MAX_SAMPLES;
+    h->capacity = n;
+    h->samples = calloc((size_t)n, sizeof(double));
+    h->scratch = calloc((size_t)n, sizeof(double));
+    if (!h->samples || !h->scratch) {
+        harness_free(h);
+        return bbd_err_sys(err, "calloc", "timing samples");
+    }
+    return 0;
+}
+
+void harness_free(struct harness *h)
+{
+    free(h->samples);
+    free(h->scratch);
+    memset(h, 0, sizeof(*h));
+}
+
+/* One iteration: prepare (untimed), run (timed), check (untimed). */
+static int step(struct bench_ctx *c, const struct bench_test *t, const struct bench_opts *o,
+                size_t size, long iter, double *sample, unsigned long long *errors)
+{
+    bool check = o->validate;
+    if (check && bench_sends(t, c) && xfer_fill_send(&c->x, size, c->rank, size, iter, c->err))
+        return -1;
+    if (check && bench_receives(t, c) && xfer_clear_recv(&c->x, size, c->err)) return -1;
+    double t0 = MPI_Wtime();
+    if (t->iterate(c, size)) return -1;
+    double t1 = MPI_Wtime();
+    if (sample) *sample = t1 - t0;
+    if (check && bench_receives(t, c)) {
+        size_t bad = xfer_check_recv(&c->x, size, c->peer, size, iter, c->err);
+        if (bad == (size_t)-1) return -1;
+        *errors += bad;
+    }
+    return 0;
+}
+
+/* Adaptive mode: rank 0 decides whether another batch is needed; all ranks follow. */
+static int want_more(struct harness *h, struct bench_ctx *c, const struct bench_opts *o, long done,
+                     double started, int *more)
+{
+    *more = 0;
+    if (c->rank == 0 && done + 1 < h->capacity && MPI_Wtime() - started < o->time_per_size) {
+        struct bench_stats st;
+        stats_compute(h->samples, (size_t)done, h->scratch, &st);
+        *more = !(st.ci95 <= o->adaptive_pct / 100.0 * st.p50);
+    }
+    int rc = MPI_Bcast(more, 1, MPI_INT, 0, c->comm);
+    return rc == MPI_SUCCESS ? 0 : bench_mpi_fail(c->err, "MPI_Bcast(adaptive)", rc);
+}
+
+static int summarise(struct harness *h, struct bench_ctx *c, const struct bench_test *t,
+                     size_t size, long done, struct size_result *r)
+{
+    int rc;
+    if (t->all_senders_timed) {
+        /* The slowest pair decides each iteration's aggregate figure. */
+        rc = MPI_Reduce(c->rank == 0 ? MPI_IN_PLACE : h->samples, h->samples, (int)done, MPI_DOUBLE,
+                        MPI_MAX, 0, c->comm);
+        if (rc != MPI_SUCCESS) return bench_mpi_fail(c->err, "MPI_Reduce(samples)", rc);
+    }
+    unsigned long long errors = r->errors;
+    rc = MPI_Reduce(&errors, &r->errors, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, c->comm);
+    if (rc != MPI_SUCCESS) return bench_mpi_fail(c->err, "MPI_Reduce(errors)", rc);
+    if (c->rank != 0) return 0;
+    double total = 0.0;
+    for (long i = 0; i < done; i++) {
+        total += h->samples[i];
+        h->samples[i] = bench_value(t, c, size, h->samples[i]);
+    }
+    double mean_time = total / (double)done;
+    r->value = bench_value(t, c, size, mean_time);
+    r->msg_rate = bench_msg_rate(t, c, mean_time);
+    stats_compute(h->samples, (size_t)done, h->scratch, &r->st);
+    return 0;
+}
+
+int harness_measure(struct harness *h, struct bench_ctx *c, const struct bench_test *t,
+                    const struct bench_opts *o, size_t size, struct size_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->size = size;
+    r->warmup = opts_warmup(o, size);
+    long batch = opts_iterations(o, size);
+    bool adaptive = o->adaptive_pct > 0.0;
+    r->adaptive = adaptive;
+    int rc = MPI_Barrier(c->comm);
+    if (rc != MPI_SUCCESS) return bench_mpi_fail(c->err, "MPI_Barrier", rc);
+    for (long i = 0; i < r->warmup; i++)
+        if (step(c, t, o, size, i, NULL, &r->errors)) return -1;
+    long done = 0;
+    double started = MPI_Wtime();
+    for (;;) {
+        long end = done + batch < h->capacity ? done + batch : h->capacity;
+        for (; done < end; done++)
+            if (step(c, t, o, size, r->warmup + done, &h->samples[done], &r->errors)) return -1;
+        int more = 0;
+        if (!adaptive || done >= h->capacity) break;
+        if (want_more(h, c, o, done, started, &more)) return -1;
+        if (!more) break;
+    }
+    r->iterations = done;
+    return summarise(h, c, t, size, done, r);
+}

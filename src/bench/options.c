@@ -1,0 +1,410 @@
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const test_names[TEST_COUNT] = {"latency", "bw", "bibw", "mbw"};
+
+const char *opts_test_name(enum bench_test_id t)
+{
+    return (unsigned)t < TEST_COUNT ? test_names[t] : "?";
+}
+
+static bool is_latency(enum bench_test_id t)
+{
+    return t == TEST_LATENCY;
+}
+
+int opts_parse_size(const char *s, unsigned long long *out)
+{
+    if (s == NULL || *s == '\0') return -1;
+    errno = 0;
+    char *end;
+    if (*s == '-') return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s) return -1;
+    unsigned long long mult = 1;
+    if (*end) {
+        switch (*end) {
+        case 'k':
+        case 'K':
+            mult = 1ULL << 10;
+            break;
+        case 'm':
+        case 'M':
+            mult = 1ULL << 20;
+            break;
+        case 'g':
+        case 'G':
+            mult = 1ULL << 30;
+            break;
+        default:
+            return -1;
+        }
+        end++;
+        if (!strcasecmp(end, "ib") || !strcasecmp(end, "b")) end += strlen(end);
+        if (*end) return -1;
+    }
+    if (v > ULLONG_MAX / mult) return -1;
+    *out = v * mult;
+    return 0;
+}
+
+static int parse_long(const char *arg, const char *what, long min, long *out, struct bbd_err *err)
+{
+    errno = 0;
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || v < min)
+        return bbd_err_set(err, BBD_EXIT_USAGE, "%s: '%s' is not an integer >= %ld", what, arg,
+                           min);
+    *out = v;
+    return 0;
+}
+
+static int parse_double(const char *arg, const char *what, double *out, struct bbd_err *err)
+{
+    errno = 0;
+    char *end;
+    double v = strtod(arg, &end);
+    if (errno || end == arg || *end || !(v >= 0.0))
+        return bbd_err_set(err, BBD_EXIT_USAGE, "%s: '%s' is not a number >= 0", what, arg);
+    *out = v;
+    return 0;
+}
+
+/* -m [MIN:]MAX, MIN:, or :MAX (OSU syntax). */
+static int parse_sizes(const char *arg, struct bench_opts *o, bool *min_given, bool *max_given,
+                       struct bbd_err *err)
+{
+    char buf[128];
+    if (strlen(arg) >= sizeof(buf))
+        return bbd_err_set(err, BBD_EXIT_USAGE, "-m: '%s' is too long", arg);
+    strcpy(buf, arg);
+    char *colon = strchr(buf, ':');
+    unsigned long long lo = 0, hi = 0;
+    const char *lo_s = NULL, *hi_s = buf;
+    if (colon) {
+        *colon = '\0';
+        lo_s = buf;
+        hi_s = colon + 1;
+    }
+    if (lo_s && *lo_s) {
+        if (opts_parse_size(lo_s, &lo))
+            return bbd_err_set(err, BBD_EXIT_USAGE, "-m: bad minimum size '%s' in '%s'", lo_s, arg);
+        o->min_size = lo;
+        *min_given = true;
+    }
+    if (*hi_s) {
+        if (opts_parse_size(hi_s, &hi))
+            return bbd_err_set(err, BBD_EXIT_USAGE, "-m: bad maximum size '%s' in '%s'", hi_s, arg);
+        o->max_size = hi;
+        *max_given = true;
+    }
+    if (!colon && !*hi_s) return bbd_err_set(err, BBD_EXIT_USAGE, "-m: empty size range");
+    return 0;
+}
+
+static int parse_placement(const char *a, const char *b, struct bench_opts *o, struct bbd_err *err)
+{
+    const char *pl[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        if (strlen(pl[i]) != 1 ||
+            (pl[i][0] != 'H' && pl[i][0] != 'D' && pl[i][0] != 'h' && pl[i][0] != 'd'))
+            return bbd_err_set(err, BBD_EXIT_USAGE, "placement: '%s' is not H (host) or D (device)",
+                               pl[i]);
+        o->placement[i] = (char)(pl[i][0] == 'h' || pl[i][0] == 'H' ? 'H' : 'D');
+    }
+    return 0;
+}
+
+enum long_only {
+    OPT_TRANSFER = 256,
+    OPT_JSON,
+    OPT_TIMEOUT,
+    OPT_ADAPTIVE,
+    OPT_TIME_PER_SIZE,
+    OPT_MEM_LIMIT,
+    OPT_NO_PROVENANCE,
+    OPT_PROVENANCE,
+};
+
+static const struct option long_opts[] = {
+    {"test", required_argument, NULL, 't'},
+    {"message-size", required_argument, NULL, 'm'},
+    {"iterations", required_argument, NULL, 'i'},
+    {"warmup", required_argument, NULL, 'x'},
+    {"window", required_argument, NULL, 'W'},
+    {"device", required_argument, NULL, 'd'},
+    {"validate", no_argument, NULL, 'c'},
+    {"full", no_argument, NULL, 'f'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"transfer", required_argument, NULL, OPT_TRANSFER},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"adaptive", required_argument, NULL, OPT_ADAPTIVE},
+    {"time-per-size", required_argument, NULL, OPT_TIME_PER_SIZE},
+    {"mem-limit", required_argument, NULL, OPT_MEM_LIMIT},
+    {"provenance", no_argument, NULL, OPT_PROVENANCE},
+    {"no-provenance", no_argument, NULL, OPT_NO_PROVENANCE},
+    {NULL, 0, NULL, 0},
+};
+
+static int set_test(const char *name, struct bench_opts *o, struct bbd_err *err)
+{
+    for (int t = 0; t < TEST_COUNT; t++)
+        if (!strcmp(name, test_names[t])) {
+            o->test = (enum bench_test_id)t;
+            return 0;
+        }
+    return bbd_err_set(err, BBD_EXIT_USAGE, "test: unknown test '%s' (latency, bw, bibw, mbw)",
+                       name);
+}
+
+static void set_defaults(struct bench_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->test = TEST_LATENCY;
+    o->window = 64;
+    o->placement[0] = o->placement[1] = 'H';
+    o->device = "auto";
+    o->transfer = XFER_AUTO;
+    o->timeout = 300.0;
+    o->mem_limit = 1ULL << 30;
+    o->provenance = true;
+    o->iters_small = o->iters_large = o->warmup_small = o->warmup_large = -1;
+}
+
+/* OSU 7.x defaults for whatever -i/-x did not set. */
+static void apply_test_defaults(struct bench_opts *o, bool min_given, bool max_given)
+{
+    bool lat = is_latency(o->test);
+    if (!min_given) o->min_size = lat ? 0 : 1;
+    if (!max_given) o->max_size = 1ULL << 22;
+    if (o->iters_small < 0) o->iters_small = lat ? 10000 : 100;
+    if (o->iters_large < 0) o->iters_large = lat ? 1000 : 20;
+    if (o->warmup_small < 0) o->warmup_small = lat ? 100 : 10;
+    if (o->warmup_large < 0) o->warmup_large = lat ? 10 : 2;
+    if (o->adaptive_pct > 0.0 && o->time_per_size == 0.0) o->time_per_size = 10.0;
+    if (o->time_per_size > 0.0 && o->adaptive_pct == 0.0) o->adaptive_pct = 1.0;
+}
+
+int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
+{
+    set_defaults(o);
+    bool min_given = false, max_given = false, test_given = false;
+    long v;
+    double d;
+    unsigned long long u;
+    optind = 1;
+    opterr = 0;
+    /* A leading word is the test name (bbd-bench bw ...). */
+    if (argc > 1 && argv[1][0] != '-') {
+        if (set_test(argv[1], o, err)) return -1;
+        test_given = true;
+        optind = 2;
+    }
+    int c;
+    while ((c = getopt_long(argc, argv, "+t:m:i:x:W:d:cfhV", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            if (set_test(optarg, o, err)) return -1;
+            test_given = true;
+            break;
+        case 'm':
+            if (parse_sizes(optarg, o, &min_given, &max_given, err)) return -1;
+            break;
+        case 'i':
+            if (parse_long(optarg, "-i/--iterations", 1, &v, err)) return -1;
+            o->iters_small = o->iters_large = v;
+            break;
+        case 'x':
+            if (parse_long(optarg, "-x/--warmup", 0, &v, err)) return -1;
+            o->warmup_small = o->warmup_large = v;
+            break;
+        case 'W':
+            if (parse_long(optarg, "-W/--window", 1, &v, err)) return -1;
+            if (v > 4096) return bbd_err_set(err, BBD_EXIT_USAGE, "-W/--window: %ld > 4096", v);
+            o->window = (int)v;
+            break;
+        case 'd':
+            if (strcmp(optarg, "auto") && strcmp(optarg, "cuda") && strcmp(optarg, "hip") &&
+                strcmp(optarg, "standin"))
+                return bbd_err_set(err, BBD_EXIT_USAGE,
+                                   "-d/--device: unknown GPU runtime '%s' (cuda, hip, auto)",
+                                   optarg);
+            o->device = optarg;
+            break;
+        case 'c':
+            o->validate = true;
+            break;
+        case 'f':
+            o->full = true;
+            break;
+        case 'h':
+            o->show_help = true;
+            return 0;
+        case 'V':
+            o->show_version = true;
+            return 0;
+        case OPT_TRANSFER:
+            if (!strcmp(optarg, "auto"))
+                o->transfer = XFER_AUTO;
+            else if (!strcmp(optarg, "direct"))
+                o->transfer = XFER_DIRECT;
+            else if (!strcmp(optarg, "staged"))
+                o->transfer = XFER_STAGED;
+            else
+                return bbd_err_set(err, BBD_EXIT_USAGE,
+                                   "--transfer: '%s' is not auto, direct or staged", optarg);
+            break;
+        case OPT_JSON:
+            o->json_path = optarg;
+            break;
+        case OPT_TIMEOUT:
+            if (parse_double(optarg, "--timeout", &d, err)) return -1;
+            o->timeout = d;
+            break;
+        case OPT_ADAPTIVE:
+            if (parse_double(optarg, "--adaptive", &d, err)) return -1;
+            if (d <= 0.0 || d >= 100.0)
+                return bbd_err_set(err, BBD_EXIT_USAGE,
+                                   "--adaptive: '%s' must be a percentage in (0, 100)", optarg);
+            o->adaptive_pct = d;
+            break;
+        case OPT_TIME_PER_SIZE:
+            if (parse_double(optarg, "--time-per-size", &d, err)) return -1;
+            if (d <= 0.0) return bbd_err_set(err, BBD_EXIT_USAGE, "--time-per-size: must be > 0");
+            o->time_per_size = d;
+            break;
+        case OPT_MEM_LIMIT:
+            if (opts_parse_size(optarg, &u) || u == 0)
+                return bbd_err_set(err, BBD_EXIT_USAGE, "--mem-limit: bad size '%s'", optarg);
+            o->mem_limit = u;
+            break;
+        case OPT_PROVENANCE:
+            o->provenance = true;
+            break;
+        case OPT_NO_PROVENANCE:
+            o->provenance = false;
+            break;
+        case ':':
+            return bbd_err_set(err, BBD_EXIT_USAGE, "%s: missing argument", argv[optind - 1]);
+        default:
+            return bbd_err_set(err, BBD_EXIT_USAGE, "unknown option '%s' (see --help)",
+                               argv[optind - 1]);
+        }
+    }
+    int rest = argc - optind;
+    if (rest == 1 && !test_given) {
+        if (set_test(argv[optind], o, err)) return -1;
+    } else if (rest == 2) {
+        if (parse_placement(argv[optind], argv[optind + 1], o, err)) return -1;
+    } else if (rest != 0) {
+        return bbd_err_set(err, BBD_EXIT_USAGE,
+                           "unexpected argument '%s' (placement is two letters, e.g. 'D H')",
+                           argv[optind]);
+    }
+    apply_test_defaults(o, min_given, max_given);
+    if (o->min_size > o->max_size)
+        return bbd_err_set(err, BBD_EXIT_USAGE, "-m: minimum %zu is larger than maximum %zu",
+                           o->min_size, o->max_size);
+    if (!is_latency(o->test) && o->max_size == 0)
+        return bbd_err_set(err, BBD_EXIT_USAGE, "-m: bandwidth tests need a maximum size >= 1");
+    bool staged_possible = opts_has_device(o) && o->transfer != XFER_DIRECT;
+    unsigned long long need = opts_buffer_bytes(o, staged_possible);
+    if (need > o->mem_limit)
+        return bbd_err_set(err, BBD_EXIT_USAGE,
+                           "-m: maximum size %zu needs %llu bytes of buffers per rank, over "
+                           "--mem-limit %llu",
+                           o->max_size, need, o->mem_limit);
+    if (o->adaptive_pct > 0.0 && o->timeout > 0.0 && o->time_per_size >= o->timeout)
+        return bbd_err_set(err, BBD_EXIT_USAGE,
+                           "--time-per-size %g must be shorter than --timeout %g", o->time_per_size,
+                           o->timeout);
+    return 0;
+}
+
+int opts_check_ranks(const struct bench_opts *o, int nranks, struct bbd_err *err)
+{
+    if (o->test == TEST_MBW) {
+        if (nranks < 2 || nranks % 2)
+            return bbd_err_set(err, BBD_EXIT_USAGE,
+                               "ranks: mbw needs an even number of ranks >= 2, got %d", nranks);
+    } else if (nranks != 2) {
+        return bbd_err_set(err, BBD_EXIT_USAGE, "ranks: %s needs exactly 2 ranks, got %d",
+                           opts_test_name(o->test), nranks);
+    }
+    return 0;
+}
+
+unsigned long long opts_buffer_bytes(const struct bench_opts *o, bool staged)
+{
+    unsigned long long size = o->max_size ? o->max_size : 1;
+    /* send + receive buffers, and for staging one pinned host slot per message in flight
+     * on each side (the latency test has one message in flight). */
+    unsigned long long slots = is_latency(o->test) ? 1 : (unsigned long long)o->window;
+    return 2 * size + (staged ? 2 * slots * size : 0);
+}
+
+bool opts_has_device(const struct bench_opts *o)
+{
+    return o->placement[0] == 'D' || o->placement[1] == 'D';
+}
+
+long opts_iterations(const struct bench_opts *o, size_t size)
+{
+    return size > BENCH_LARGE_MESSAGE ? o->iters_large : o->iters_small;
+}
+
+long opts_warmup(const struct bench_opts *o, size_t size)
+{
+    return size > BENCH_LARGE_MESSAGE ? o->warmup_large : o->warmup_small;
+}
+
+void opts_usage(FILE *f)
+{
+    fputs("usage: bbd-bench TEST [options] [A B]\n"
+          "\n"
+          "MPI point-to-point benchmark in OSU Micro-Benchmarks 7.x layout, for any\n"
+          "host/GPU buffer placement, with statistics, validation and provenance.\n"
+          "\n"
+          "TEST (first word or -t):\n"
+          "  latency   blocking ping-pong between 2 ranks, one-way time in us (sizes from 0 B)\n"
+          "  bw        window of MPI_Isend/MPI_Irecv then a 1-byte ack, MB/s (MB = 1e6 bytes)\n"
+          "  bibw      both ranks send a window to each other at once, MB/s\n"
+          "  mbw       N/2 sender->receiver pairs at once (rank i -> i+N/2): aggregate MB/s and\n"
+          "            messages/s (does a second NIC help?)\n"
+          "A B         buffer placement, sender side then receiver side: H (host) or D (device);\n"
+          "            default H H. For latency/bibw A is rank 0, B is rank 1.\n"
+          "\n"
+          "options:\n"
+          "  -m, --message-size [MIN:]MAX  sizes, doubling (K/M/G suffixes; default 0 or 1 B:4M)\n"
+          "  -i, --iterations N     timed iterations per size (default as OSU: latency\n"
+          "                         10000 up to 8 KiB then 1000; bandwidth 100 then 20)\n"
+          "  -x, --warmup N         warm-up iterations (latency 100/10, bandwidth 10/2)\n"
+          "  -W, --window N         messages in flight per iteration (default 64)\n"
+          "  -d, --device RT        GPU runtime for D buffers: cuda, hip, auto (default auto)\n"
+          "      --transfer MODE    auto (default): direct if the MPI reports GPU support,\n"
+          "                         else staged; direct: device pointers to MPI; staged: copy\n"
+          "                         through pinned host memory, copy time included\n"
+          "  -c, --validate         check every received byte; mismatches make exit code 1\n"
+          "  -f, --full             extra columns: avg min p50 p90 p99 ci95 iterations\n"
+          "      --json FILE        one JSON record per size (appended); '-' = stdout (the\n"
+          "                         tables then go to stderr)\n"
+          "      --adaptive PCT     iterate until the 95% CI of the median is within PCT %\n"
+          "      --time-per-size S  time cap per size for --adaptive (default 10 s)\n"
+          "      --timeout S        abort (exit 3) if one size takes longer (default 300, 0 off)\n"
+          "      --mem-limit SIZE   largest buffer allocation per rank (default 1G)\n"
+          "      --no-provenance    skip the provenance summary and JSON object\n"
+          "  -h, --help             this text;  -V, --version  the version\n"
+          "\n"
+          "exit codes: 0 ok, 1 validation failed, 2 usage error, 3 environment error (MPI,\n"
+          "GPU, file, timeout)\n",
+          f);
+}

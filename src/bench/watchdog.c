@@ -1,0 +1,108 @@
+#include "watchdog.h"
+
+#include <errno.h>
+#include <mpi.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool running, armed, stop;
+    struct timespec deadline;
+    double timeout;
+    int rank;
+    const char *what;
+    size_t size;
+} wd = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void expire(void)
+{
+    fprintf(stderr,
+            "bbd-bench: timeout: rank %d: %s at %zu bytes did not finish within %g s "
+            "(a peer died or the MPI is stuck); aborting with exit code 3\n",
+            wd.rank, wd.what, wd.size, wd.timeout);
+    fflush(stderr);
+    MPI_Abort(MPI_COMM_WORLD, BBD_EXIT_ENV);
+    sleep(10); /* MPI_Abort should not return; if it does, leave anyway */
+    _exit(BBD_EXIT_ENV);
+}
+
+static void *watch(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&wd.lock);
+    while (!wd.stop) {
+        int rc = wd.armed ? pthread_cond_timedwait(&wd.cond, &wd.lock, &wd.deadline)
+                          : pthread_cond_wait(&wd.cond, &wd.lock);
+        if (rc == ETIMEDOUT && wd.armed && !wd.stop) {
+            pthread_mutex_unlock(&wd.lock);
+            expire();
+        }
+    }
+    pthread_mutex_unlock(&wd.lock);
+    return NULL;
+}
+
+int watchdog_start(double timeout, int rank, struct bbd_err *err)
+{
+    if (timeout <= 0.0) return 0;
+    wd.timeout = timeout;
+    wd.rank = rank;
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&wd.cond, &attr);
+    pthread_condattr_destroy(&attr);
+    int rc = pthread_create(&wd.thread, NULL, watch, NULL);
+    if (rc) {
+        errno = rc;
+        return bbd_err_sys(err, "pthread_create", "watchdog");
+    }
+    wd.running = true;
+    return 0;
+}
+
+void watchdog_arm(const char *what, size_t size)
+{
+    if (!wd.running) return;
+    pthread_mutex_lock(&wd.lock);
+    clock_gettime(CLOCK_MONOTONIC, &wd.deadline);
+    double whole = (double)(long)wd.timeout;
+    wd.deadline.tv_sec += (time_t)whole;
+    wd.deadline.tv_nsec += (long)((wd.timeout - whole) * 1e9);
+    if (wd.deadline.tv_nsec >= 1000000000L) {
+        wd.deadline.tv_sec++;
+        wd.deadline.tv_nsec -= 1000000000L;
+    }
+    wd.what = what;
+    wd.size = size;
+    wd.armed = true;
+    pthread_cond_signal(&wd.cond);
+    pthread_mutex_unlock(&wd.lock);
+}
+
+void watchdog_disarm(void)
+{
+    if (!wd.running) return;
+    pthread_mutex_lock(&wd.lock);
+    wd.armed = false;
+    pthread_cond_signal(&wd.cond);
+    pthread_mutex_unlock(&wd.lock);
+}
+
+void watchdog_stop(void)
+{
+    if (!wd.running) return;
+    pthread_mutex_lock(&wd.lock);
+    wd.stop = true;
+    pthread_cond_signal(&wd.cond);
+    pthread_mutex_unlock(&wd.lock);
+    pthread_join(wd.thread, NULL);
+    wd.running = false;
+}

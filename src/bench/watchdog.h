@@ -1,0 +1,17 @@
+/* watchdog.h — never hang forever: a thread that aborts the job (exit code 3) when
+ * one message size takes longer than --timeout seconds, naming test, size and rank. */
+#ifndef BBD_WATCHDOG_H
+#define BBD_WATCHDOG_H
+
+#include "bbd_err.h"
+
+#include <stddef.h>
+
+/* Start the watchdog thread (nothing happens when timeout <= 0). */
+int watchdog_start(double timeout, int rank, struct bbd_err *err);
+/* Start the clock for one unit of work ("latency", 4096). */
+void watchdog_arm(const char *what, size_t size);
+void watchdog_disarm(void);
+void watchdog_stop(void);
+
+#endif
