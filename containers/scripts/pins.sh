@@ -1,0 +1,23 @@
+# pins.sh — source this to get the pinned versions: `. /opt/bbd/recipe/scripts/pins.sh FILE`.
+# Reads containers/versions.env (FILE) and, when PIN_SET=debian, lets every
+# DEBIAN_<KEY> replace <KEY>, so one file carries both pin sets.
+# shellcheck shell=bash
+bbd_versions_file=${1:-/opt/bbd/recipe/versions.env}
+set -a
+# shellcheck source=/dev/null
+. "$bbd_versions_file"
+set +a
+case "${PIN_SET:-upstream}" in
+  upstream) ;;
+  debian)
+    for bbd_key in $(sed -n 's/^DEBIAN_\([A-Z0-9_]*\)=.*/\1/p' "$bbd_versions_file"); do
+      bbd_val=DEBIAN_$bbd_key
+      export "$bbd_key=${!bbd_val}"
+    done
+    unset bbd_key bbd_val
+    ;;
+  *)
+    echo "pins.sh: PIN_SET=${PIN_SET} is not upstream or debian" >&2
+    return 2
+    ;;
+esac
