@@ -1,0 +1,267 @@
+/* run_cmd_store.c — `bbd import` (records into the store) and `bbd report` (out of it). */
+#include "commands.h"
+
+#include "run_import.h"
+#include "run_report.h"
+#include "run_store.h"
+
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char import_usage[] =
+    "usage: bbd import [--db FILE] [--format jsonl|osu] [--label TEXT] [--mode MODE] [--gtl]\n"
+    "                  [--test TEST] [--placement 'H D'] [--run ID] FILE...\n"
+    "Stores bbd-bench JSON lines (or OSU text tables) as one run (or adds them to run ID).\n"
+    "Every bad line is reported as FILE:LINE: reason, and then nothing is stored.\n";
+
+static const char report_usage[] =
+    "usage: bbd report [--db FILE] [--run ID | --last] [--format md|html] [-o FILE]\n"
+    "                  [--compare RUN_A RUN_B] [--nic-gbps X] [--noise PCT]\n"
+    "Plots (gnuplot SVG) are written beside -o FILE, in FILE's stem + '-plots/'.\n";
+
+struct import_opts {
+    const char *db, *format, *label, *mode, *test, *placement;
+    int gtl;
+    long long run;
+};
+
+/* Records of one (test, placement) go to one cell of the run. */
+static int store_grouped(struct run_store *st, long long run_id, const struct import_opts *o,
+                         const char *what, struct run_records *all, struct bbd_err *err)
+{
+    char *done = calloc((size_t)all->n + 1, 1);
+    struct run_record *grp = malloc(((size_t)all->n + 1) * sizeof(*grp));
+    int rc = 0, cells = 0;
+    for (int i = 0; rc == 0 && done && grp && i < all->n; i++) {
+        if (done[i]) continue;
+        int n = 0;
+        for (int j = i; j < all->n; j++)
+            if (!done[j] && !strcmp(all->r[j].test, all->r[i].test) &&
+                !strcmp(all->r[j].placement, all->r[i].placement))
+                grp[n++] = all->r[j], done[j] = 1;
+        char key[128];
+        snprintf(key, sizeof(key), "%s/gtl-%s/%s/%s", o->mode, o->gtl ? "on" : "off",
+                 all->r[i].test, all->r[i].placement);
+        struct store_cell c = {
+            key,  o->mode, all->r[i].test, all->r[i].placement, o->gtl, "ok", NULL, 0, 0,
+            what, NULL};
+        rc = run_store_cell_put(st, run_id, &c, grp, n, err);
+        cells++;
+    }
+    if (!done || !grp) rc = bbd_err_set(err, BBD_EXIT_ENV, "import: out of memory");
+    free(done);
+    free(grp);
+    return rc < 0 ? -1 : cells;
+}
+
+int bbd_cmd_import(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", 1, 0, 'd'},   {"format", 1, 0, 'f'}, {"label", 1, 0, 'l'}, {"mode", 1, 0, 'M'},
+        {"gtl", 0, 0, 'g'},  {"test", 1, 0, 't'},   {"run", 1, 0, 'r'},   {"placement", 1, 0, 'p'},
+        {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    struct import_opts o = {"bbd.db", "jsonl", NULL, "imported", NULL, NULL, 0, 0};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            o.db = optarg;
+            break;
+        case 'f':
+            o.format = optarg;
+            break;
+        case 'l':
+            o.label = optarg;
+            break;
+        case 'M':
+            o.mode = optarg;
+            break;
+        case 'g':
+            o.gtl = 1;
+            break;
+        case 't':
+            o.test = optarg;
+            break;
+        case 'p':
+            o.placement = optarg;
+            break;
+        case 'r':
+            o.run = atoll(optarg);
+            break;
+        case 'h':
+            fputs(import_usage, stdout);
+            return BBD_EXIT_OK;
+        default:
+            fputs(import_usage, stderr);
+            return BBD_EXIT_USAGE;
+        }
+    }
+    int osu = !strcmp(o.format, "osu");
+    if ((!osu && strcmp(o.format, "jsonl")) || optind >= argc) {
+        fputs(import_usage, stderr);
+        return BBD_EXIT_USAGE;
+    }
+    struct run_records all = {0};
+    int bad = 0;
+    char what[PATH_MAX] = "import";
+    for (int i = optind; i < argc; i++) {
+        FILE *f = fopen(argv[i], "r");
+        if (f == NULL) {
+            fprintf(stderr, "bbd import: fopen(%s): %m\n", argv[i]);
+            bad++;
+            continue;
+        }
+        int b = osu ? run_import_osu(f, argv[i], o.test, o.placement, &all, stderr)
+                    : run_import_jsonl(f, argv[i], false, &all, stderr);
+        fclose(f);
+        bad += b < 0 ? 1 : b;
+        if (strlen(what) + strlen(argv[i]) + 2 < sizeof(what)) strcat(strcat(what, " "), argv[i]);
+    }
+    if (bad || all.n == 0) {
+        fprintf(stderr, "bbd import: %d bad lines%s: nothing stored\n", bad,
+                all.n ? "" : " and no records");
+        run_records_free(&all);
+        return BBD_EXIT_USAGE;
+    }
+    struct bbd_err err = {0};
+    struct run_store *st = NULL;
+    long long run_id = o.run;
+    int cells = -1;
+    if (run_store_open(o.db, &st, &err) == 0 && run_store_begin(st, &err) == 0) {
+        if ((run_id || run_store_run_new(st, "import", o.label, NULL, NULL, &run_id, &err) == 0) &&
+            (cells = store_grouped(st, run_id, &o, what, &all, &err)) >= 0 &&
+            (o.run || run_store_run_finish(st, run_id, "complete", &err) == 0) &&
+            run_store_commit(st, &err) == 0)
+            printf("bbd import: %d records in %d cells stored as run %lld in %s\n", all.n, cells,
+                   run_id, o.db);
+        else
+            run_store_rollback(st), cells = -1;
+    }
+    if (cells < 0) fprintf(stderr, "bbd import: %s: nothing stored\n", err.msg);
+    run_store_close(st);
+    run_records_free(&all);
+    return cells < 0 ? (err.code ? err.code : BBD_EXIT_ENV) : BBD_EXIT_OK;
+}
+
+struct report_opts {
+    const char *db, *format, *output;
+    long long run, cmp_a, cmp_b;
+    double nic_gbps, noise;
+};
+
+/* -o out/report.html -> plots in out/report-plots, linked as "report-plots". */
+static void plot_paths(const char *output, char *dir, size_t len, char *rel, size_t rel_len)
+{
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof(copy), "%s", output);
+    char *base = basename(copy);
+    char stem[PATH_MAX];
+    snprintf(stem, sizeof(stem), "%.*s", (int)strcspn(base, "."), base);
+    snprintf(rel, rel_len, "%.200s-plots", stem);
+    snprintf(copy, sizeof(copy), "%s", output);
+    snprintf(dir, len, "%.3000s/%.300s", dirname(copy), rel);
+}
+
+static int report_parse(int argc, char **argv, struct report_opts *o)
+{
+    static const struct option longopts[] = {{"db", 1, 0, 'd'},       {"run", 1, 0, 'r'},
+                                             {"last", 0, 0, 'L'},     {"format", 1, 0, 'f'},
+                                             {"output", 1, 0, 'o'},   {"compare", 1, 0, 'C'},
+                                             {"nic-gbps", 1, 0, 'N'}, {"noise", 1, 0, 'n'},
+                                             {"help", 0, 0, 'h'},     {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            o->db = optarg;
+            break;
+        case 'r':
+            o->run = atoll(optarg);
+            break;
+        case 'L':
+            o->run = 0;
+            break;
+        case 'f':
+            o->format = optarg;
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case 'C':
+            o->cmp_a = atoll(optarg);
+            if (optind >= argc) return -1;
+            o->cmp_b = atoll(argv[optind++]);
+            if (o->cmp_a <= 0 || o->cmp_b <= 0) return -1;
+            break;
+        case 'N':
+            o->nic_gbps = atof(optarg);
+            break;
+        case 'n':
+            o->noise = atof(optarg);
+            break;
+        case 'h':
+            fputs(report_usage, stdout);
+            return 1;
+        default:
+            return -1;
+        }
+    }
+    return optind == argc ? 0 : -1;
+}
+
+int bbd_cmd_report(int argc, char **argv)
+{
+    struct report_opts o = {"bbd.db", "md", NULL, 0, 0, 0, 25, 5};
+    int p = report_parse(argc, argv, &o);
+    const struct run_doc *doc = run_doc_find(o.format);
+    if (p > 0) return BBD_EXIT_OK;
+    if (p < 0 || doc == NULL) {
+        fputs(report_usage, stderr);
+        return BBD_EXIT_USAGE;
+    }
+    struct bbd_err err = {0};
+    struct run_store *st = NULL;
+    FILE *out = stdout;
+    int rc = -1, regressions = 0;
+    char dir[PATH_MAX], rel[PATH_MAX];
+    struct run_report_opts ro = {doc, NULL, NULL, o.nic_gbps, o.noise};
+    if (o.output) {
+        plot_paths(o.output, dir, sizeof(dir), rel, sizeof(rel));
+        ro.plot_dir = dir, ro.plot_rel = rel;
+    }
+    if (access(o.db, R_OK) != 0) {
+        bbd_err_sys(&err, "access", o.db);
+        goto out;
+    }
+    if (run_store_open(o.db, &st, &err) < 0) goto out;
+    if (o.output && (out = fopen(o.output, "w")) == NULL) {
+        bbd_err_sys(&err, "fopen", o.output);
+        goto out;
+    }
+    if (o.cmp_a) {
+        rc = run_report_compare(st, o.cmp_a, o.cmp_b, &ro, out, &regressions, &err);
+    } else {
+        if (o.run == 0 && run_store_run_last(st, &o.run, &err) < 0) goto out;
+        if (o.run == 0) {
+            bbd_err_set(&err, BBD_EXIT_USAGE, "%s: no runs stored", o.db);
+            goto out;
+        }
+        rc = run_report_render(st, o.run, &ro, out, &err);
+    }
+    if (rc == 0 && o.output) fprintf(stderr, "bbd report: wrote %s\n", o.output);
+out:
+    if (out && out != stdout) fclose(out);
+    run_store_close(st);
+    if (rc < 0) {
+        fprintf(stderr, "bbd report: %s\n", err.msg);
+        return err.code ? err.code : BBD_EXIT_ENV;
+    }
+    /* A comparison that finds regressions fails, so CI can gate on it. */
+    return regressions ? BBD_EXIT_FAIL : BBD_EXIT_OK;
+}

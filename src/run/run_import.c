@@ -1,0 +1,255 @@
+#include "run_import.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void record_free(struct run_record *r)
+{
+    free(r->mpi_version);
+    free(r->bench_run_id);
+    free(r->timestamp);
+    free(r->hosts_json);
+    free(r->provenance_json);
+    free(r->json);
+}
+
+void run_records_free(struct run_records *rs)
+{
+    for (int i = 0; i < rs->n; i++)
+        record_free(&rs->r[i]);
+    free(rs->r);
+    rs->r = NULL;
+    rs->n = rs->cap = 0;
+}
+
+static struct run_record *records_add(struct run_records *rs)
+{
+    if (rs->n == rs->cap) {
+        int cap = rs->cap ? 2 * rs->cap : 64;
+        struct run_record *r = realloc(rs->r, (size_t)cap * sizeof(*r));
+        if (r == NULL) return NULL;
+        rs->r = r;
+        rs->cap = cap;
+    }
+    return &rs->r[rs->n++];
+}
+
+static void record_blank(struct run_record *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->value = r->min = r->max = r->mean = r->p50 = r->p90 = r->p99 = r->ci95 = r->msg_rate = NAN;
+    r->iterations = r->warmup = r->window = r->pairs = r->ranks = r->errors = -1;
+    r->validated = -1;
+}
+
+static const char *const units[] = {"us", "MB/s", "GB/s", NULL};
+
+static int fail(char *why, size_t len, const char *fmt, const char *a)
+{
+    snprintf(why, len, fmt, a);
+    return -1;
+}
+
+static int copy_str(const cJSON *o, const char *key, char *dst, size_t dst_len, char *why,
+                    size_t why_len)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!cJSON_IsString(v)) return fail(why, why_len, "\"%s\": missing or not a string", key);
+    if (strlen(v->valuestring) >= dst_len) return fail(why, why_len, "\"%s\": too long", key);
+    strcpy(dst, v->valuestring);
+    return 0;
+}
+
+static char *dup_str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+}
+
+int run_import_json_line(const char *line, struct run_record *rec, char *why, size_t why_len)
+{
+    record_blank(rec);
+    cJSON *o = cJSON_Parse(line);
+    if (o == NULL) {
+        const char *at = cJSON_GetErrorPtr();
+        snprintf(why, why_len, "not JSON (near \"%.20s\")", at ? at : "");
+        return -1;
+    }
+    int rc = -1;
+    if (!cJSON_IsObject(o)) {
+        fail(why, why_len, "%s", "not a JSON object");
+        goto out;
+    }
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(o, "schema");
+    if (!cJSON_IsString(schema) || strncmp(schema->valuestring, "bbd-bench/", 10)) {
+        fail(why, why_len, "%s", "\"schema\": missing or not bbd-bench/N");
+        goto out;
+    }
+    if (copy_str(o, "test", rec->test, sizeof(rec->test), why, why_len) < 0 ||
+        copy_str(o, "unit", rec->unit, sizeof(rec->unit), why, why_len) < 0 ||
+        copy_str(o, "placement", rec->placement, sizeof(rec->placement), why, why_len) < 0)
+        goto out;
+    int unit_ok = 0;
+    for (int i = 0; units[i]; i++)
+        unit_ok |= !strcmp(rec->unit, units[i]);
+    if (!unit_ok) {
+        fail(why, why_len, "\"unit\": '%s' is not us, MB/s or GB/s", rec->unit);
+        goto out;
+    }
+    if (strlen(rec->placement) != 3 || !strchr("HD", rec->placement[0]) ||
+        rec->placement[1] != ' ' || !strchr("HD", rec->placement[2])) {
+        fail(why, why_len, "\"placement\": '%s' is not one of \"H H\", \"H D\", \"D H\", \"D D\"",
+             rec->placement);
+        goto out;
+    }
+    const cJSON *size = cJSON_GetObjectItemCaseSensitive(o, "size");
+    if (!cJSON_IsNumber(size) || size->valuedouble < 0 ||
+        size->valuedouble != floor(size->valuedouble)) {
+        fail(why, why_len, "%s", "\"size\": missing or not a whole number >= 0");
+        goto out;
+    }
+    rec->size = (long long)size->valuedouble;
+    const struct {
+        const char *key;
+        double *dst;
+        int required;
+    } nums[] = {
+        {"value", &rec->value, 1}, {"min", &rec->min, 0},   {"max", &rec->max, 0},
+        {"mean", &rec->mean, 0},   {"p50", &rec->p50, 0},   {"p90", &rec->p90, 0},
+        {"p99", &rec->p99, 0},     {"ci95", &rec->ci95, 0}, {"msg_rate", &rec->msg_rate, 0}};
+    for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, nums[i].key);
+        if (cJSON_IsNumber(v)) {
+            *nums[i].dst = v->valuedouble;
+        } else if (nums[i].required || (v && !cJSON_IsNull(v))) {
+            fail(why, why_len, "\"%s\": missing or not a number", nums[i].key);
+            goto out;
+        }
+    }
+    const struct {
+        const char *key;
+        long long *dst;
+    } ints[] = {{"iterations", &rec->iterations}, {"warmup", &rec->warmup},
+                {"window", &rec->window},         {"pairs", &rec->pairs},
+                {"ranks", &rec->ranks},           {"errors", &rec->errors}};
+    for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, ints[i].key);
+        if (cJSON_IsNumber(v)) *ints[i].dst = (long long)v->valuedouble;
+    }
+    const cJSON *validated = cJSON_GetObjectItemCaseSensitive(o, "validated");
+    if (cJSON_IsBool(validated)) rec->validated = cJSON_IsTrue(validated);
+    rec->mpi_version = dup_str(o, "mpi_version");
+    rec->bench_run_id = dup_str(o, "run_id");
+    rec->timestamp = dup_str(o, "timestamp");
+    const cJSON *hosts = cJSON_GetObjectItemCaseSensitive(o, "hosts");
+    if (hosts) rec->hosts_json = cJSON_PrintUnformatted(hosts);
+    const cJSON *prov = cJSON_GetObjectItemCaseSensitive(o, "provenance");
+    if (cJSON_IsObject(prov)) rec->provenance_json = cJSON_PrintUnformatted(prov);
+    rec->json = strdup(line);
+    rc = 0;
+out:
+    if (rc < 0) record_free(rec);
+    cJSON_Delete(o);
+    return rc;
+}
+
+static void chomp(char *line)
+{
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+}
+
+int run_import_jsonl(FILE *in, const char *name, bool lenient, struct run_records *out, FILE *diag)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0, bad = 0;
+    while (getline(&line, &cap, in) >= 0) {
+        lineno++;
+        chomp(line);
+        const char *p = line + strspn(line, " \t");
+        if (!*p || (lenient && *p != '{')) continue;
+        struct run_record *r = records_add(out);
+        char why[256];
+        if (r == NULL) {
+            fprintf(diag, "%s:%d: out of memory\n", name, lineno);
+            bad++;
+            break;
+        }
+        if (run_import_json_line(p, r, why, sizeof(why)) < 0) {
+            out->n--;
+            fprintf(diag, "%s:%d: %s\n", name, lineno, why);
+            bad++;
+        }
+    }
+    free(line);
+    return ferror(in) ? -1 : bad;
+}
+
+/* OSU headers name the test; the unit follows from it. */
+static const struct {
+    const char *title, *test, *unit;
+} osu_titles[] = {
+    {"Bi-Directional Bandwidth", "bibw", "MB/s"},
+    {"Multiple Bandwidth", "mbw", "MB/s"},
+    {"Bandwidth", "bw", "MB/s"},
+    {"Latency", "latency", "us"},
+};
+
+int run_import_osu(FILE *in, const char *name, const char *test, const char *placement,
+                   struct run_records *out, FILE *diag)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0, bad = 0, rows = 0;
+    const char *found_test = NULL, *unit = "MB/s";
+    while (getline(&line, &cap, in) >= 0) {
+        lineno++;
+        chomp(line);
+        const char *p = line + strspn(line, " \t");
+        if (!*p) continue;
+        if (*p == '#') {
+            for (size_t i = 0; !found_test && i < sizeof(osu_titles) / sizeof(osu_titles[0]); i++)
+                if (strstr(p, "OSU") && strstr(p, osu_titles[i].title))
+                    found_test = osu_titles[i].test, unit = osu_titles[i].unit;
+            continue;
+        }
+        char *end;
+        long long size = strtoll(p, &end, 10);
+        char *vend = end;
+        double value = end != p && isspace((unsigned char)*end) ? strtod(end, &vend) : NAN;
+        if (end == p || vend == end || !isfinite(value) || size < 0) {
+            fprintf(diag, "%s:%d: expected \"<size> <value>\", got \"%.40s\"\n", name, lineno, p);
+            bad++;
+            continue;
+        }
+        struct run_record *r = records_add(out);
+        if (r == NULL) return -1;
+        record_blank(r);
+        r->size = size;
+        r->value = value;
+        rows++;
+    }
+    free(line);
+    if (ferror(in)) return -1;
+    const char *t = test ? test : found_test;
+    if (t == NULL) {
+        fprintf(diag, "%s: no OSU header naming the test: give --test\n", name);
+        bad++;
+    }
+    if (rows == 0) {
+        fprintf(diag, "%s: no \"<size> <value>\" rows\n", name);
+        bad++;
+    }
+    for (int i = out->n - rows; t && i < out->n; i++) {
+        snprintf(out->r[i].test, sizeof(out->r[i].test), "%s", t);
+        snprintf(out->r[i].placement, sizeof(out->r[i].placement), "%s",
+                 placement ? placement : "H H");
+        snprintf(out->r[i].unit, sizeof(out->r[i].unit), "%s", !strcmp(t, "latency") ? "us" : unit);
+    }
+    return bad;
+}

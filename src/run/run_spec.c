@@ -1,0 +1,385 @@
+#include "run_spec.h"
+
+#include "jsonw.h"
+
+#include <ctype.h>
+#include <ini.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char run_spec_default_ini[] = "[matrix]\n"
+                                    "modes = native\n"
+                                    "gtl = off\n"
+                                    "tests = latency, bw\n"
+                                    "placements = H H\n"
+                                    "[bench]\n"
+                                    "timeout = 300\n"
+                                    "[launcher]\n"
+                                    "launcher = auto\n"
+                                    "ranks = 2\n"
+                                    "nodes = 1\n"
+                                    "srun_mpi = pmi2\n"
+                                    "[container]\n"
+                                    "runtime = apptainer\n"
+                                    "image_bench = bbd-bench\n"
+                                    "[report]\n"
+                                    "nic_gbps = 25\n";
+
+enum field_type { F_STR, F_INT, F_DBL, F_BOOL, F_LIST, F_PLACEMENTS };
+
+struct field {
+    const char *section, *key;
+    enum field_type type;
+    size_t offset;
+};
+
+#define FIELD(sec, name, type)                                                                     \
+    {                                                                                              \
+        sec, #name, type, offsetof(struct run_spec, name)                                          \
+    }
+/* Every setting, once: the INI reader, the command line and the JSON writer use this. */
+static const struct field fields[] = {
+    FIELD("matrix", modes, F_LIST),
+    FIELD("matrix", gtl, F_LIST),
+    FIELD("matrix", tests, F_LIST),
+    FIELD("matrix", placements, F_PLACEMENTS),
+    FIELD("bench", bench, F_STR),
+    FIELD("bench", sizes, F_STR),
+    FIELD("bench", iterations, F_INT),
+    FIELD("bench", warmup, F_INT),
+    FIELD("bench", validate, F_BOOL),
+    FIELD("bench", bench_args, F_STR),
+    FIELD("bench", timeout, F_DBL),
+    FIELD("launcher", launcher, F_STR),
+    FIELD("launcher", mpiexec, F_STR),
+    FIELD("launcher", hosts, F_STR),
+    FIELD("launcher", ranks, F_INT),
+    FIELD("launcher", nodes, F_INT),
+    FIELD("launcher", srun_mpi, F_STR),
+    FIELD("launcher", cpu_bind, F_STR),
+    FIELD("launcher", gpu_bind, F_STR),
+    FIELD("launcher", gpus_per_task, F_STR),
+    FIELD("launcher", launcher_args, F_STR),
+    FIELD("launcher", partition, F_STR),
+    FIELD("launcher", account, F_STR),
+    FIELD("launcher", time_limit, F_STR),
+    FIELD("container", runtime, F_STR),
+    FIELD("container", image, F_STR),
+    FIELD("container", image_bench, F_STR),
+    FIELD("container", bbd, F_STR),
+    FIELD("report", nic_gbps, F_DBL),
+};
+#define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
+
+static const char *const known_modes[] = {"native", "basic", "bind", "hybrid", NULL};
+static const char *const known_tests[] = {"latency", "bw", "bibw", "mbw", "xccl", NULL};
+
+void run_spec_init(struct run_spec *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+static void list_clear(struct run_list *l)
+{
+    for (int i = 0; i < l->n; i++)
+        free(l->item[i]);
+    l->n = 0;
+}
+
+void run_spec_free(struct run_spec *s)
+{
+    for (size_t i = 0; i < N_FIELDS; i++) {
+        void *p = (char *)s + fields[i].offset;
+        if (fields[i].type == F_STR)
+            free(*(char **)p);
+        else if (fields[i].type == F_LIST || fields[i].type == F_PLACEMENTS)
+            list_clear(p);
+    }
+    list_clear(&s->env);
+    run_spec_init(s);
+}
+
+static char *trimmed(const char *v, size_t len)
+{
+    while (len && isspace((unsigned char)*v))
+        v++, len--;
+    while (len && isspace((unsigned char)v[len - 1]))
+        len--;
+    return strndup(v, len);
+}
+
+/* "HD", "h d", "H-D", "H,D" all mean sender on the host, receiver on the device. */
+static int placement_normalise(const char *in, char out[4])
+{
+    char side[2];
+    int n = 0;
+    for (const char *p = in; *p; p++) {
+        char c = (char)toupper((unsigned char)*p);
+        if (c == 'H' || c == 'D') {
+            if (n == 2) return -1;
+            side[n++] = c;
+        } else if (!isspace((unsigned char)c) && c != '-' && c != '_') {
+            return -1;
+        }
+    }
+    if (n != 2) return -1;
+    out[0] = side[0], out[1] = ' ', out[2] = side[1], out[3] = '\0';
+    return 0;
+}
+
+static int list_set(struct run_list *l, const char *value, bool placements, const char *key,
+                    struct bbd_err *err)
+{
+    list_clear(l);
+    for (const char *p = value; *p;) {
+        size_t len = strcspn(p, ",");
+        char *item = trimmed(p, len);
+        p += len + (p[len] == ',');
+        if (item == NULL) return bbd_err_set(err, BBD_EXIT_ENV, "strndup: out of memory");
+        if (!*item) {
+            free(item);
+            continue;
+        }
+        if (placements) {
+            char norm[4];
+            if (placement_normalise(item, norm) < 0) {
+                bbd_err_set(err, BBD_EXIT_USAGE,
+                            "%s: '%s' is not a placement (H or D for sender, then receiver)", key,
+                            item);
+                free(item);
+                return -1;
+            }
+            strcpy(item, norm);
+        }
+        if (l->n == RUN_LIST_MAX) {
+            free(item);
+            return bbd_err_set(err, BBD_EXIT_USAGE, "%s: more than %d values", key, RUN_LIST_MAX);
+        }
+        l->item[l->n++] = item;
+    }
+    return 0;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+    static const char *const yes[] = {"1", "yes", "true", "on", NULL};
+    static const char *const no[] = {"0", "no", "false", "off", NULL};
+    for (int i = 0; yes[i]; i++)
+        if (!strcasecmp(v, yes[i])) return *out = true, 0;
+    for (int i = 0; no[i]; i++)
+        if (!strcasecmp(v, no[i])) return *out = false, 0;
+    return -1;
+}
+
+static int field_set(struct run_spec *s, const struct field *f, const char *value,
+                     struct bbd_err *err)
+{
+    void *p = (char *)s + f->offset;
+    char *end = NULL;
+    switch (f->type) {
+    case F_STR:
+        free(*(char **)p);
+        *(char **)p = *value ? strdup(value) : NULL;
+        return 0;
+    case F_INT: {
+        long v = strtol(value, &end, 10);
+        if (end == value || *end || v < 0 || v > 1000000000) break;
+        *(int *)p = (int)v;
+        return 0;
+    }
+    case F_DBL: {
+        double v = strtod(value, &end);
+        if (end == value || *end || !(v >= 0)) break;
+        *(double *)p = v;
+        return 0;
+    }
+    case F_BOOL:
+        if (parse_bool(value, p) < 0) break;
+        return 0;
+    case F_LIST:
+    case F_PLACEMENTS:
+        return list_set(p, value, f->type == F_PLACEMENTS, f->key, err);
+    }
+    return bbd_err_set(err, BBD_EXIT_USAGE, "[%s] %s: invalid value '%s'", f->section, f->key,
+                       value);
+}
+
+int run_spec_set(struct run_spec *s, const char *section, const char *key, const char *value,
+                 struct bbd_err *err)
+{
+    if (!strcmp(section, "env")) {
+        for (int i = 0; i < s->env.n; i++) {
+            size_t klen = strcspn(s->env.item[i], "=");
+            if (strlen(key) == klen && !strncmp(s->env.item[i], key, klen)) {
+                free(s->env.item[i]);
+                s->env.item[i] = s->env.item[--s->env.n];
+                break;
+            }
+        }
+        if (s->env.n == RUN_LIST_MAX)
+            return bbd_err_set(err, BBD_EXIT_USAGE, "[env]: more than %d variables", RUN_LIST_MAX);
+        if (asprintf(&s->env.item[s->env.n], "%s=%s", key, value) < 0)
+            return bbd_err_set(err, BBD_EXIT_ENV, "asprintf: out of memory");
+        s->env.n++;
+        return 0;
+    }
+    for (size_t i = 0; i < N_FIELDS; i++)
+        if (!strcmp(fields[i].section, section) && !strcmp(fields[i].key, key))
+            return field_set(s, &fields[i], value, err);
+    return bbd_err_set(err, BBD_EXIT_USAGE, "unknown setting [%s] %s", section, key);
+}
+
+struct ini_ctx {
+    struct run_spec *spec;
+    struct bbd_err *err;
+    int failed;
+};
+
+static int spec_ini_line(void *user, const char *section, const char *name, const char *value)
+{
+    struct ini_ctx *c = user;
+    if (c->failed) return 0;
+    if (run_spec_set(c->spec, section, name, value, c->err) < 0) {
+        c->failed = 1;
+        return 0;
+    }
+    return 1;
+}
+
+static int ini_result(int rc, struct ini_ctx *c, const char *what, struct bbd_err *err)
+{
+    if (rc == 0) return 0;
+    if (c->failed) {
+        char why[sizeof(err->msg)];
+        snprintf(why, sizeof(why), "%s", err->msg);
+        return bbd_err_set(err, BBD_EXIT_USAGE, "%s:%d: %s", what, rc, why);
+    }
+    if (rc < 0) return bbd_err_sys(err, "ini_parse", what);
+    return bbd_err_set(err, BBD_EXIT_USAGE, "%s:%d: not INI syntax", what, rc);
+}
+
+int run_spec_load_string(struct run_spec *s, const char *text, const char *what,
+                         struct bbd_err *err)
+{
+    struct ini_ctx c = {s, err, 0};
+    return ini_result(ini_parse_string(text, spec_ini_line, &c), &c, what, err);
+}
+
+int run_spec_load_file(struct run_spec *s, const char *path, struct bbd_err *err)
+{
+    struct ini_ctx c = {s, err, 0};
+    return ini_result(ini_parse(path, spec_ini_line, &c), &c, path, err);
+}
+
+int run_spec_set_option(struct run_spec *s, const char *name, const char *value,
+                        struct bbd_err *err)
+{
+    /* --env KEY=VALUE and --set SECTION.KEY=VALUE reach every setting; the others are keys. */
+    if (!strcmp(name, "env") || !strcmp(name, "set")) {
+        const char *eq = strchr(value, '=');
+        if (eq == NULL)
+            return bbd_err_set(err, BBD_EXIT_USAGE, "--%s %s: expected %s=VALUE", name, value,
+                               name[0] == 'e' ? "KEY" : "SECTION.KEY");
+        char *left = strndup(value, (size_t)(eq - value));
+        char *dot = name[0] == 's' ? strchr(left, '.') : NULL;
+        int rc;
+        if (name[0] == 'e')
+            rc = run_spec_set(s, "env", left, eq + 1, err);
+        else if (dot == NULL)
+            rc = bbd_err_set(err, BBD_EXIT_USAGE, "--set %s: expected SECTION.KEY=VALUE", value);
+        else
+            *dot = '\0', rc = run_spec_set(s, left, dot + 1, eq + 1, err);
+        free(left);
+        return rc;
+    }
+    for (size_t i = 0; i < N_FIELDS; i++)
+        if (!strcmp(fields[i].key, name)) return field_set(s, &fields[i], value, err);
+    return bbd_err_set(err, BBD_EXIT_USAGE, "unknown option --%s", name);
+}
+
+static bool in_set(const char *v, const char *const *set, bool prefix_colon)
+{
+    for (int i = 0; set[i]; i++) {
+        size_t len = strlen(set[i]);
+        if (!strcmp(v, set[i])) return true;
+        if (prefix_colon && !strncmp(v, set[i], len) && v[len] == ':') return true;
+    }
+    return false;
+}
+
+int run_spec_check(const struct run_spec *s, struct bbd_err *err)
+{
+    static const char *const gtl_values[] = {"off", "on", NULL};
+    static const char *const launchers[] = {"auto", "mpiexec", "srun", NULL};
+    const struct {
+        const struct run_list *list;
+        const char *key;
+        const char *const *set;
+        bool colon;
+    } lists[] = {{&s->modes, "modes", known_modes, false},
+                 {&s->tests, "tests", known_tests, true},
+                 {&s->gtl, "gtl", gtl_values, false}};
+    for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+        if (lists[l].list->n == 0)
+            return bbd_err_set(err, BBD_EXIT_USAGE, "[matrix] %s: empty", lists[l].key);
+        for (int i = 0; i < lists[l].list->n; i++)
+            if (!in_set(lists[l].list->item[i], lists[l].set, lists[l].colon))
+                return bbd_err_set(err, BBD_EXIT_USAGE, "[matrix] %s: unknown value '%s'",
+                                   lists[l].key, lists[l].list->item[i]);
+    }
+    if (s->placements.n == 0) return bbd_err_set(err, BBD_EXIT_USAGE, "[matrix] placements: empty");
+    if (s->launcher && !in_set(s->launcher, launchers, false))
+        return bbd_err_set(err, BBD_EXIT_USAGE, "[launcher] launcher: unknown '%s'", s->launcher);
+    if (s->ranks < 2) return bbd_err_set(err, BBD_EXIT_USAGE, "[launcher] ranks: need at least 2");
+    for (int i = 0; i < s->modes.n; i++)
+        if (strcmp(s->modes.item[i], "native") && s->image == NULL)
+            return bbd_err_set(err, BBD_EXIT_USAGE,
+                               "mode %s runs in a container: set [container] image (--image)",
+                               s->modes.item[i]);
+    return 0;
+}
+
+char *run_spec_json(const struct run_spec *s)
+{
+    struct jsonw w;
+    jsonw_init(&w);
+    jsonw_obj_begin(&w);
+    for (size_t i = 0; i < N_FIELDS; i++) {
+        const void *p = (const char *)s + fields[i].offset;
+        char key[64];
+        snprintf(key, sizeof(key), "%s.%s", fields[i].section, fields[i].key);
+        switch (fields[i].type) {
+        case F_STR:
+            jsonw_kstr(&w, key, *(char *const *)p);
+            break;
+        case F_INT:
+            jsonw_kint(&w, key, *(const int *)p);
+            break;
+        case F_DBL:
+            jsonw_knum(&w, key, *(const double *)p);
+            break;
+        case F_BOOL:
+            jsonw_kbool(&w, key, *(const bool *)p);
+            break;
+        case F_LIST:
+        case F_PLACEMENTS: {
+            const struct run_list *l = p;
+            jsonw_key(&w, key);
+            jsonw_arr_begin(&w);
+            for (int j = 0; j < l->n; j++)
+                jsonw_str(&w, l->item[j]);
+            jsonw_arr_end(&w);
+        }
+        }
+    }
+    jsonw_key(&w, "env");
+    jsonw_arr_begin(&w);
+    for (int j = 0; j < s->env.n; j++)
+        jsonw_str(&w, s->env.item[j]);
+    jsonw_arr_end(&w);
+    jsonw_obj_end(&w);
+    char *out = w.oom ? NULL : strdup(jsonw_text(&w));
+    jsonw_free(&w);
+    return out;
+}
