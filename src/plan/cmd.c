@@ -1,0 +1,252 @@
+/* cmd.c — the `bbd plan` and `bbd exec` command lines. */
+#include "plan.h"
+
+#include "format.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_LIST 32
+
+struct cmd_args {
+    struct plan_opts o;
+    const char *format, *runtime, *image_ref;
+    bool explain, time, dry_run;
+    const char *profiles[MAX_LIST];
+    struct fs_bind binds[MAX_LIST];
+    char *bind_text[MAX_LIST];
+};
+
+static void usage(FILE *f, const char *cmd)
+{
+    fprintf(
+        f,
+        "usage: bbd %s --mode basic|bind|hybrid [--gtl] --image ROOT [options]%s\n"
+        "  --image ROOT          unpacked image root (apptainer sandbox, exported OCI rootfs)\n"
+        "  --app PATH            program in the image whose libraries count (default: bbd-bench)\n"
+        "  --host-mpi PATH       host MPI library or prefix (default: CRAY_MPICH_DIR, mpicc "
+        "-show,\n"
+        "                        ld.so.cache)\n"
+        "  --host-fabric PATH    host libfabric library or prefix (default: ld.so.cache)\n"
+        "  --host-gtl PATH       host GTL library (default: CRAY_MPICH_DIR/../../gtl, "
+        "ld.so.cache)\n"
+        "  --inject-glibc        inject the host's glibc instead of refusing a newer one\n"
+        "  --inject-dir DIR      where host libraries absent from the image land (%s)\n"
+        "  --bind SRC:DST        extra read-only bind (part of the image as the program sees it)\n"
+        "  --profile FILE        extra profile (bind/env/host-always/mpi-prefix lines)\n"
+        "  --profile-dir DIR     directory of <mode>.profile files ($BBD_PROFILE_DIR)\n"
+        "  --explain             print why each file is injected or skipped (stderr)\n"
+        "  --time                print the planning time in ms (stderr)\n",
+        cmd, strcmp(cmd, "plan") ? " [--runtime R] [--dry-run] -- CMD [ARGS...]" : " [--format F]",
+        PLAN_DEFAULT_INJECT_DIR);
+    if (strcmp(cmd, "plan"))
+        fprintf(f,
+                "  --runtime R           bwrap (default), apptainer, singularity, podman, docker\n"
+                "  --image-ref NAME      image name for docker (and podman instead of --rootfs)\n"
+                "  --dry-run             print the runtime's command line, one argument a line\n");
+    else
+        fprintf(f, "  --format F            %s (default env)\n", plan_format_names());
+    fprintf(f, "exit: 0 ok, 1 plan refused (would fail at run time), 2 usage, 3 environment\n");
+}
+
+static const char *default_profile_dir(void)
+{
+    struct stat st;
+    if (getenv("BBD_PROFILE_DIR")) return getenv("BBD_PROFILE_DIR");
+    if (stat(BBD_PLAN_PROFILE_SRC_DIR, &st) == 0) return BBD_PLAN_PROFILE_SRC_DIR;
+    return BBD_PLAN_PROFILE_INSTALL_DIR;
+}
+
+/* Parse options; returns -1 on a usage error (message printed). */
+static int parse(int argc, char **argv, const char *cmd, struct cmd_args *a)
+{
+    enum { O_GTL = 256, O_HMPI, O_HFAB, O_HGTL, O_GLIBC, O_IDIR, O_PDIR, O_TIME, O_REF, O_DRY };
+    static const struct option opts[] = {
+        {"mode", required_argument, NULL, 'm'},
+        {"gtl", no_argument, NULL, O_GTL},
+        {"image", required_argument, NULL, 'i'},
+        {"app", required_argument, NULL, 'a'},
+        {"host-mpi", required_argument, NULL, O_HMPI},
+        {"host-fabric", required_argument, NULL, O_HFAB},
+        {"host-gtl", required_argument, NULL, O_HGTL},
+        {"inject-glibc", no_argument, NULL, O_GLIBC},
+        {"inject-dir", required_argument, NULL, O_IDIR},
+        {"bind", required_argument, NULL, 'b'},
+        {"profile", required_argument, NULL, 'p'},
+        {"profile-dir", required_argument, NULL, O_PDIR},
+        {"format", required_argument, NULL, 'f'},
+        {"explain", no_argument, NULL, 'e'},
+        {"time", no_argument, NULL, O_TIME},
+        {"runtime", required_argument, NULL, 'r'},
+        {"image-ref", required_argument, NULL, O_REF},
+        {"dry-run", no_argument, NULL, O_DRY},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    a->o.mode = -1;
+    a->format = "env";
+    a->runtime = "bwrap";
+    a->o.host_ld_library_path = getenv("LD_LIBRARY_PATH");
+    a->o.profile_dir = default_profile_dir();
+    bool is_plan = !strcmp(cmd, "plan");
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm':
+            if (plan_mode_parse(optarg, &a->o.mode)) {
+                fprintf(stderr, "bbd %s: --mode %s: one of basic, bind, hybrid\n", cmd, optarg);
+                return -1;
+            }
+            break;
+        case O_GTL:
+            a->o.gtl = true;
+            break;
+        case 'i':
+            a->o.image = optarg;
+            break;
+        case 'a':
+            a->o.app = optarg;
+            break;
+        case O_HMPI:
+            a->o.host_mpi = optarg;
+            break;
+        case O_HFAB:
+            a->o.host_fabric = optarg;
+            break;
+        case O_HGTL:
+            a->o.host_gtl = optarg;
+            break;
+        case O_GLIBC:
+            a->o.inject_glibc = true;
+            break;
+        case O_IDIR:
+            a->o.inject_dir = optarg;
+            break;
+        case O_PDIR:
+            a->o.profile_dir = optarg;
+            break;
+        case 'f':
+            a->format = optarg;
+            break;
+        case 'e':
+            a->explain = true;
+            break;
+        case O_TIME:
+            a->time = true;
+            break;
+        case 'r':
+            a->runtime = optarg;
+            break;
+        case O_REF:
+            a->image_ref = optarg;
+            break;
+        case O_DRY:
+            a->dry_run = true;
+            break;
+        case 'p':
+            if (a->o.n_extra_profiles == MAX_LIST)
+                return fprintf(stderr, "too many --profile\n"), -1;
+            a->profiles[a->o.n_extra_profiles++] = optarg;
+            break;
+        case 'b': {
+            char *colon = strchr(optarg, ':');
+            if (colon == NULL || a->o.n_user_binds == MAX_LIST) {
+                fprintf(stderr, "bbd %s: --bind %s: expected SRC:DST\n", cmd, optarg);
+                return -1;
+            }
+            size_t k = a->o.n_user_binds++;
+            a->bind_text[k] = strdup(optarg);
+            a->bind_text[k][colon - optarg] = '\0';
+            a->binds[k] = (struct fs_bind){a->bind_text[k], a->bind_text[k] + (colon - optarg) + 1};
+            break;
+        }
+        case 'h':
+            usage(stdout, cmd);
+            return 1;
+        default:
+            usage(stderr, cmd);
+            return -1;
+        }
+    }
+    a->o.extra_profiles = a->profiles;
+    a->o.user_binds = a->binds;
+    if ((int)a->o.mode < 0 || a->o.image == NULL || (is_plan && optind != argc) ||
+        (!is_plan && optind == argc)) {
+        fprintf(stderr, "bbd %s: %s\n", cmd,
+                (int)a->o.mode < 0   ? "--mode is required"
+                : a->o.image == NULL ? "--image is required"
+                : is_plan            ? "unexpected arguments"
+                                     : "no command after --");
+        usage(stderr, cmd);
+        return -1;
+    }
+    return 0;
+}
+
+static void print_explain(const struct plan *p, const char *cmd)
+{
+    for (size_t i = 0; i < p->n_explain; i++)
+        fprintf(stderr, "bbd %s: %s\n", cmd, p->explain[i]);
+}
+
+/* Shared by both commands: parse, build the plan, explain; returns an exit code or
+ * -1 to go on with PLAN built. */
+static int prepare(int argc, char **argv, const char *cmd, struct cmd_args *a, struct plan *plan,
+                   struct bbd_err *err)
+{
+    int p = parse(argc, argv, cmd, a);
+    if (p) return p > 0 ? BBD_EXIT_OK : BBD_EXIT_USAGE;
+    int rc = plan_build(&a->o, plan, err);
+    if (a->explain) print_explain(plan, cmd);
+    if (a->time) fprintf(stderr, "bbd %s: planning took %.3f ms\n", cmd, plan->elapsed_ms);
+    if (rc) {
+        fprintf(stderr, "bbd %s: %s\n", cmd, err->msg);
+        return err->code ? err->code : BBD_EXIT_FAIL;
+    }
+    return -1;
+}
+
+static void free_args(struct cmd_args *a)
+{
+    for (size_t i = 0; i < a->o.n_user_binds; i++)
+        free(a->bind_text[i]);
+}
+
+int bbd_cmd_plan(int argc, char **argv)
+{
+    struct cmd_args a = {0};
+    struct plan plan = {0};
+    struct bbd_err err = {0};
+    int rc = prepare(argc, argv, "plan", &a, &plan, &err);
+    if (rc < 0) {
+        rc = BBD_EXIT_OK;
+        if (plan_write(&plan, a.format, stdout, &err)) {
+            fprintf(stderr, "bbd plan: %s\n", err.msg);
+            rc = err.code;
+        }
+    }
+    plan_free(&plan);
+    free_args(&a);
+    return rc;
+}
+
+int bbd_cmd_exec(int argc, char **argv)
+{
+    struct cmd_args a = {0};
+    struct plan plan = {0};
+    struct bbd_err err = {0};
+    int rc = prepare(argc, argv, "exec", &a, &plan, &err);
+    if (rc < 0) {
+        rc = BBD_EXIT_OK;
+        if (plan_exec(&plan, a.runtime, a.image_ref, argv + optind, a.dry_run, stdout, &err)) {
+            fprintf(stderr, "bbd exec: %s\n", err.msg);
+            rc = err.code;
+        }
+    }
+    plan_free(&plan);
+    free_args(&a);
+    return rc;
+}

@@ -1,0 +1,517 @@
+/* plan.c — plan_build(): the mode rules.
+ *
+ * 1. Read what the image's program loads (its closure, in the image's view).
+ * 2. Pick the host files the mode replaces: bind -> the host MPI over the image's
+ *    MPI; hybrid -> the host libfabric over the image's; +gtl -> the host GTL,
+ *    preloaded. Each lands on the image file it replaces (same name the image's
+ *    programs ask for), or in the inject dir when the image has none.
+ * 3. Follow the dependencies of every injected host file as the image's loader
+ *    would: a library the image has and that satisfies every version asked of it
+ *    is used from the image; otherwise the host's copy is injected too.
+ * 4. Check (checks.h), then add the profile's paths and environment. */
+#include "plan.h"
+
+#include "checks.h"
+#include "hostmpi.h"
+#include "ldsearch.h"
+#include "profile.h"
+
+#include <elf.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+struct builder {
+    const struct plan_opts *o;
+    struct plan *p;
+    struct profile prof;
+    struct fs_view host_view, image_view;
+    struct ldcache host_cache, image_cache;
+    struct ld_env host, image;
+    struct ld_closure img; /* what the image's program loads */
+    struct ld_closure inj; /* injected host files: path = where they land, host = source */
+    struct {
+        int img, inj;
+    } replaced[16];
+    size_t n_replaced;
+    bool uses_inject_dir;
+    struct bbd_err *err;
+};
+
+const char *plan_mode_name(enum plan_mode mode)
+{
+    return mode == PLAN_BIND ? "bind" : mode == PLAN_HYBRID ? "hybrid" : "basic";
+}
+
+int plan_mode_parse(const char *name, enum plan_mode *mode)
+{
+    static const enum plan_mode modes[] = {PLAN_BASIC, PLAN_BIND, PLAN_HYBRID};
+    for (size_t i = 0; i < 3; i++)
+        if (!strcmp(name, plan_mode_name(modes[i]))) return *mode = modes[i], 0;
+    return -1;
+}
+
+static void explain(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void explain(struct builder *b, const char *fmt, ...)
+{
+    char *line = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&line, fmt, ap);
+    va_end(ap);
+    char **v = n >= 0 ? realloc(b->p->explain, (b->p->n_explain + 1) * sizeof(*v)) : NULL;
+    if (v == NULL) {
+        free(line);
+        return;
+    }
+    b->p->explain = v;
+    v[b->p->n_explain++] = line;
+}
+
+static int add_bind(struct builder *b, const char *src, const char *dst, bool named,
+                    const char *why)
+{
+    if (path_check_bind(src, dst, named, b->err)) return -1;
+    for (size_t i = 0; i < b->p->n_binds; i++)
+        if (!strcmp(b->p->binds[i].dst, dst)) return 0; /* first decision wins */
+    struct plan_bind *v = realloc(b->p->binds, (b->p->n_binds + 1) * sizeof(*v));
+    if (v == NULL) return bbd_err_sys(b->err, "realloc", "binds");
+    b->p->binds = v;
+    v[b->p->n_binds++] = (struct plan_bind){strdup(src), strdup(dst), strdup(why)};
+    return 0;
+}
+
+static int set_env(struct builder *b, const char *name, const char *value)
+{
+    for (size_t i = 0; i < b->p->n_env; i++)
+        if (!strcmp(b->p->env[i].name, name)) {
+            free(b->p->env[i].value);
+            b->p->env[i].value = strdup(value);
+            return 0;
+        }
+    struct plan_env *v = realloc(b->p->env, (b->p->n_env + 1) * sizeof(*v));
+    if (v == NULL) return bbd_err_sys(b->err, "realloc", "env");
+    b->p->env = v;
+    v[b->p->n_env++] = (struct plan_env){strdup(name), strdup(value)};
+    return 0;
+}
+
+/* Inject host file HOST_PATH at DST in the container; returns its index in b->inj. */
+static int inject(struct builder *b, const char *host_path, const char *dst, const char *name,
+                  const char *why)
+{
+    if (strchr(dst, ':') || strchr(dst, ','))
+        return bbd_err_set(b->err, BBD_EXIT_USAGE,
+                           "cannot inject %s at %s: ':' and ',' in container paths break the "
+                           "bind and library-path syntax",
+                           host_path, dst);
+    struct ld_obj o = {.loader = -1, .how = LD_BY_PATH};
+    char real[PATH_MAX];
+    if (realpath(host_path, real) == NULL) return bbd_err_sys(b->err, "realpath", host_path);
+    host_path = real;
+    if (elf_read(host_path, &o.elf, b->err)) return -1;
+    if (o.elf.machine != b->image.machine) {
+        elf_free(&o.elf);
+        return bbd_err_set(b->err, BBD_EXIT_FAIL,
+                           "refused: host %s is for ELF machine %u, the image's programs for %u",
+                           host_path, o.elf.machine, b->image.machine);
+    }
+    snprintf(o.path, sizeof(o.path), "%s", dst);
+    snprintf(o.host, sizeof(o.host), "%s", host_path);
+    o.name = strdup(name);
+    struct ld_obj *v = realloc(b->inj.objs, (b->inj.n_objs + 1) * sizeof(*v));
+    if (v == NULL || o.name == NULL) {
+        ld_obj_free(&o);
+        return bbd_err_sys(b->err, "realloc", host_path);
+    }
+    b->inj.objs = v;
+    v[b->inj.n_objs] = o;
+    if (add_bind(b, host_path, dst, false, why)) return -1;
+    explain(b, "inject %s -> %s: %s", host_path, dst, why);
+    return (int)b->inj.n_objs++;
+}
+
+/* DST for a host library the image lacks: the inject dir, put on LD_LIBRARY_PATH. */
+static void inject_dir_path(struct builder *b, const char *name, char dst[PATH_MAX])
+{
+    snprintf(dst, PATH_MAX, "%s/%s", b->o->inject_dir, name);
+    b->uses_inject_dir = true;
+}
+
+/* Does the image file at HOST satisfy every version the injected files ask of NAME? */
+static bool image_satisfies(struct builder *b, const char *host, const char *name)
+{
+    struct elf_info img;
+    struct bbd_err ignored;
+    if (elf_read(host, &img, &ignored)) return false;
+    bool ok = true;
+    for (size_t i = 0; i < b->inj.n_objs && ok; i++)
+        ok = check_versions("", &b->inj.objs[i].elf, name, "", &img, &ignored) == 0;
+    elf_free(&img);
+    return ok;
+}
+
+/* Step 3: decide, for each library an injected host file needs, image or host. */
+static int follow_injected(struct builder *b)
+{
+    for (size_t i = 0; i < b->inj.n_objs; i++) {
+        for (size_t k = 0; k < b->inj.objs[i].elf.n_needed; k++) {
+            const char *name = b->inj.objs[i].elf.needed[k];
+            if (ld_closure_by_name(&b->inj, name)) continue;
+            char icanon[PATH_MAX], ihost[PATH_MAX], hcanon[PATH_MAX], hhost[PATH_MAX];
+            enum ld_how ihow, hhow;
+            int in_image =
+                ld_find(&b->image, NULL, &b->inj.objs[i], name, icanon, ihost, &ihow, b->err);
+            struct ld_obj on_host = b->inj.objs[i]; /* the same file, seen on the host */
+            snprintf(on_host.path, sizeof(on_host.path), "%s", b->inj.objs[i].host);
+            int on_host_found =
+                ld_find(&b->host, NULL, &on_host, name, hcanon, hhost, &hhow, b->err);
+            if (in_image < 0 || on_host_found < 0) return -1;
+            bool glibc = check_is_glibc(name);
+            bool always = profile_host_always(&b->prof, name);
+            if (in_image && !always &&
+                (glibc ? !b->o->inject_glibc : image_satisfies(b, ihost, name))) {
+                explain(b, "skip %s: the image's %s provides it (%s needs it; found by %s)%s", name,
+                        icanon, b->inj.objs[i].host, ld_how_name(ihow),
+                        glibc ? "; glibc is checked, not injected" : "");
+                continue;
+            }
+            if (!on_host_found) {
+                if (in_image) continue; /* the version checks will say what is missing */
+                return bbd_err_set(b->err, BBD_EXIT_FAIL,
+                                   "refused: host %s needs %s, found neither on the host nor in "
+                                   "the image %s",
+                                   b->inj.objs[i].host, name, b->o->image);
+            }
+            char dst[PATH_MAX], why[PATH_MAX + 128];
+            if (in_image) {
+                snprintf(dst, sizeof(dst), "%s", icanon);
+                snprintf(why, sizeof(why), "%s needs %s; %s", b->inj.objs[i].host, name,
+                         always  ? "the profile takes it from the host"
+                         : glibc ? "--inject-glibc"
+                                 : "the image's copy lacks a version it needs");
+            } else {
+                inject_dir_path(b, name, dst);
+                snprintf(why, sizeof(why), "%s needs %s; the image has none", b->inj.objs[i].host,
+                         name);
+            }
+            if (inject(b, hhost, dst, name, why) < 0) return -1;
+        }
+    }
+    return 0;
+}
+
+/* Step 4a: versions asked of every injected file, and by it, must be there. */
+static int check_injected(struct builder *b)
+{
+    char cdesc[PATH_MAX + 16], pdesc[2 * PATH_MAX + 32];
+    for (size_t i = 0; i < b->inj.n_objs; i++) {
+        const struct ld_obj *x = &b->inj.objs[i];
+        snprintf(cdesc, sizeof(cdesc), "host %s", x->host);
+        for (size_t k = 0; k < x->elf.n_verneed; k++) {
+            const char *file = x->elf.verneed[k].file;
+            const struct ld_obj *prov = ld_closure_by_name(&b->inj, file);
+            if (prov) {
+                snprintf(pdesc, sizeof(pdesc), "host %s", prov->host);
+                if (check_versions(cdesc, &x->elf, file, pdesc, &prov->elf, b->err)) return -1;
+                continue;
+            }
+            char canon[PATH_MAX], host[PATH_MAX];
+            enum ld_how how;
+            int found = ld_find(&b->image, NULL, x, file, canon, host, &how, b->err);
+            if (found < 0) return -1;
+            if (!found)
+                return bbd_err_set(b->err, BBD_EXIT_FAIL,
+                                   "refused: %s needs %s, which the image %s does not have", cdesc,
+                                   file, b->o->image);
+            struct elf_info img;
+            if (elf_read(host, &img, b->err)) return -1;
+            snprintf(pdesc, sizeof(pdesc), "the image's %s", canon);
+            int rc = check_versions(cdesc, &x->elf, file, pdesc, &img, b->err);
+            elf_free(&img);
+            if (rc) return -1;
+        }
+    }
+    /* Image objects keep asking the replaced files for what they asked the originals. */
+    for (size_t r = 0; r < b->n_replaced; r++) {
+        const struct ld_obj *orig = &b->img.objs[b->replaced[r].img];
+        const struct ld_obj *host = &b->inj.objs[b->replaced[r].inj];
+        const char *file = orig->elf.soname ? orig->elf.soname : orig->name;
+        snprintf(pdesc, sizeof(pdesc), "host %s (replacing %s)", host->host, orig->path);
+        for (size_t j = 0; j < b->img.n_objs; j++) {
+            snprintf(cdesc, sizeof(cdesc), "image %s", b->img.objs[j].path);
+            if (check_versions(cdesc, &b->img.objs[j].elf, file, pdesc, &host->elf, b->err))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* The image object whose soname (or asked name) matches glob PATTERN, -1 if none. */
+static int image_obj_matching(const struct builder *b, const char *pattern)
+{
+    for (size_t i = 0; i < b->img.n_objs; i++) {
+        const struct ld_obj *o = &b->img.objs[i];
+        if (!fnmatch(pattern, o->name, 0) || (o->elf.soname && !fnmatch(pattern, o->elf.soname, 0)))
+            return (int)i;
+    }
+    return -1;
+}
+
+static int image_mpi(const struct builder *b)
+{
+    static const char *const patterns[] = {"libmpi.so.*", "libmpich.so.*", "libmpi_cray.so.*",
+                                           NULL};
+    for (const char *const *p = patterns; *p; p++) {
+        int i = image_obj_matching(b, *p);
+        if (i >= 0) return i;
+    }
+    return -1;
+}
+
+/* Replace image object IMG with host file HOST_PATH, bound over the image's file. */
+static int replace(struct builder *b, int img, const char *host_path, const char *what)
+{
+    char why[PATH_MAX + 128];
+    snprintf(why, sizeof(why), "%s: replaces the image's %s (asked for as %s)", what,
+             b->img.objs[img].path, b->img.objs[img].name);
+    int k = inject(b, host_path, b->img.objs[img].path, b->img.objs[img].name, why);
+    if (k < 0) return -1;
+    if (b->n_replaced == sizeof(b->replaced) / sizeof(b->replaced[0]))
+        return bbd_err_set(b->err, BBD_EXIT_USAGE, "too many replaced libraries");
+    b->replaced[b->n_replaced].img = img;
+    b->replaced[b->n_replaced++].inj = k;
+    return 0;
+}
+
+static int rules_bind(struct builder *b)
+{
+    char path[PATH_MAX], how[PATH_MAX + 64];
+    if (host_find_mpi(&b->host, b->o->host_mpi, path, how, sizeof(how), b->err) <= 0) return -1;
+    explain(b, "host MPI %s: %s", path, how);
+    int img = image_mpi(b);
+    if (img < 0)
+        return bbd_err_set(b->err, BBD_EXIT_FAIL,
+                           "refused: bind mode: no MPI library (libmpi.so.N / libmpich.so.N) "
+                           "among what the image's program loads in %s",
+                           b->o->image);
+    struct elf_info h;
+    if (elf_read(path, &h, b->err)) return -1;
+    const char *base = strrchr(path, '/') + 1;
+    int rc = check_mpi_abi(
+        path, h.soname ? h.soname : base, b->img.objs[img].path,
+        b->img.objs[img].elf.soname ? b->img.objs[img].elf.soname : b->img.objs[img].name, b->err);
+    elf_free(&h);
+    if (rc || replace(b, img, path, "host MPI")) return -1;
+    if (b->o->host_fabric) { /* an explicit libfabric also replaces the image's */
+        int fab = image_obj_matching(b, "libfabric.so.*");
+        if (host_find_fabric(&b->host, b->o->host_fabric, path, how, sizeof(how), b->err) <= 0)
+            return -1;
+        if (fab >= 0 && replace(b, fab, path, "host libfabric")) return -1;
+    }
+    return 0;
+}
+
+static int rules_hybrid(struct builder *b)
+{
+    int fab = image_obj_matching(b, "libfabric.so.*");
+    if (fab < 0)
+        return bbd_err_set(b->err, BBD_EXIT_FAIL,
+                           "refused: hybrid mode: the image's program loads no libfabric.so.N in "
+                           "%s (its MPI does not use libfabric); nothing to replace",
+                           b->o->image);
+    char path[PATH_MAX], how[PATH_MAX + 64];
+    if (host_find_fabric(&b->host, b->o->host_fabric, path, how, sizeof(how), b->err) <= 0)
+        return -1;
+    explain(b, "host libfabric %s: %s", path, how);
+    return replace(b, fab, path, "host libfabric");
+}
+
+static int rules_gtl(struct builder *b)
+{
+    char path[PATH_MAX], how[PATH_MAX + 64], dst[PATH_MAX];
+    if (host_find_gtl(&b->host, b->o->host_gtl, path, how, sizeof(how), b->err) <= 0) return -1;
+    explain(b, "host GTL %s: %s", path, how);
+    inject_dir_path(b, strrchr(path, '/') + 1, dst);
+    if (inject(b, path, dst, strrchr(path, '/') + 1, "GTL, preloaded so MPI accepts GPU buffers") <
+        0)
+        return -1;
+    return set_env(b, "LD_PRELOAD", dst) || set_env(b, "MPICH_GPU_SUPPORT_ENABLED", "1");
+}
+
+/* Programs looked for in the image when --app is not given. */
+static const char *const default_apps[] = {
+    "/usr/local/bin/bbd-bench", "/opt/bitbulldozer/bin/bbd-bench", "/usr/bin/bbd-bench", NULL};
+
+/* Step 1: the image's closure, from --app or bbd-bench; failing those, the image's
+ * MPI and libfabric as its ld.so.cache names them. */
+static int image_closure(struct builder *b)
+{
+    char canon[PATH_MAX], host[PATH_MAX];
+    if (b->o->app) {
+        explain(b, "image program %s (--app)", b->o->app);
+        return ld_closure_add(&b->image, &b->img, b->o->app, b->err);
+    }
+    for (const char *const *a = default_apps; *a; a++)
+        if (view_has_file(&b->image_view, *a, canon, sizeof(canon), host, sizeof(host))) {
+            explain(b, "image program %s", *a);
+            return ld_closure_add(&b->image, &b->img, *a, b->err);
+        }
+    static const char *const names[] = {"libmpi.so.12", "libmpich.so.12", "libmpi.so.40",
+                                        "libfabric.so.1", NULL};
+    struct ld_obj none = {.path = "/", .loader = -1};
+    explain(b, "no bbd-bench in the image and no --app: using the image's ld.so.cache");
+    for (const char *const *n = names; *n; n++) {
+        enum ld_how how;
+        int found = ld_find(&b->image, NULL, &none, *n, canon, host, &how, b->err);
+        if (found < 0 || (found && ld_closure_add(&b->image, &b->img, canon, b->err))) return -1;
+        if (found)
+            free(b->img.objs[b->img.n_objs - 1].name),
+                b->img.objs[b->img.n_objs - 1].name = strdup(*n);
+    }
+    return 0;
+}
+
+/* Step 4b: the profile's paths (when on this host) and environment. */
+static int apply_profile(struct builder *b)
+{
+    for (size_t i = 0; i < b->prof.n_binds; i++) {
+        const struct profile_bind *pb = &b->prof.binds[i];
+        struct stat st;
+        if (stat(pb->src, &st) < 0) {
+            explain(b, "skip %s: not on this host (%s)", pb->src, pb->origin);
+            continue;
+        }
+        char why[PATH_MAX];
+        snprintf(why, sizeof(why), "profile %s", pb->origin);
+        if (add_bind(b, pb->src, pb->dst, true, why)) return -1;
+        explain(b, "bind %s -> %s: %s", pb->src, pb->dst, why);
+    }
+    if (b->prof.mpi_prefix && b->o->mode == PLAN_BIND && b->n_replaced > 0) {
+        char prefix[PATH_MAX];
+        snprintf(prefix, sizeof(prefix), "%s", b->inj.objs[b->replaced[0].inj].host);
+        *strrchr(prefix, '/') = '\0'; /* PREFIX/lib[/TRIPLET]/libmpi.so -> PREFIX */
+        if (!fnmatch("*-linux-gnu*", strrchr(prefix, '/') + 1, 0)) *strrchr(prefix, '/') = '\0';
+        *strrchr(prefix, '/') = '\0';
+        struct bbd_err why;
+        if (prefix[0] && path_check_bind(prefix, prefix, true, &why) == 0) {
+            if (add_bind(b, prefix, prefix, true, "the host MPI's prefix (profile mpi-prefix)"))
+                return -1;
+            explain(b, "bind %s: the host MPI's prefix", prefix);
+        } else {
+            explain(b, "skip the host MPI's prefix %s: %s", prefix[0] ? prefix : "/",
+                    prefix[0] ? why.msg : "it is the root");
+        }
+    }
+    for (size_t i = 0; i < b->prof.n_env; i++) {
+        char *eq = strchr(b->prof.env[i], '=');
+        *eq = '\0';
+        int rc = set_env(b, b->prof.env[i], eq + 1);
+        *eq = '=';
+        if (rc) return -1;
+    }
+    return 0;
+}
+
+static int load_profiles(struct builder *b)
+{
+    char path[PATH_MAX];
+    const char *names[2] = {plan_mode_name(b->o->mode), b->o->gtl ? "gtl" : NULL};
+    for (int i = 0; i < 2 && b->o->profile_dir; i++) {
+        if (names[i] == NULL) continue;
+        snprintf(path, sizeof(path), "%s/%s.profile", b->o->profile_dir, names[i]);
+        if (profile_load(path, &b->prof, b->err)) return -1;
+    }
+    for (size_t i = 0; i < b->o->n_extra_profiles; i++)
+        if (profile_load(b->o->extra_profiles[i], &b->prof, b->err)) return -1;
+    return 0;
+}
+
+static int setup_views(struct builder *b)
+{
+    const struct plan_opts *o = b->o;
+    struct stat st;
+    if (o->image == NULL || o->image[0] != '/' || stat(o->image, &st) < 0 || !S_ISDIR(st.st_mode))
+        return bbd_err_set(b->err, BBD_EXIT_USAGE,
+                           "--image %s: must be an absolute path to an unpacked image root",
+                           o->image ? o->image : "(missing)");
+    b->host_view = (struct fs_view){NULL, NULL, 0};
+    b->image_view = (struct fs_view){o->image, o->user_binds, o->n_user_binds};
+    char cache[PATH_MAX];
+    snprintf(cache, sizeof(cache), "%s/etc/ld.so.cache", o->image);
+    if (ldcache_load("/etc/ld.so.cache", EM_X86_64, &b->host_cache, b->err) ||
+        ldcache_load(cache, EM_X86_64, &b->image_cache, b->err))
+        return -1;
+    b->host = (struct ld_env){&b->host_view, &b->host_cache, o->host_ld_library_path, EM_X86_64};
+    b->image = (struct ld_env){&b->image_view, &b->image_cache, NULL, EM_X86_64};
+    return 0;
+}
+
+static int build(struct builder *b)
+{
+    const struct plan_opts *o = b->o;
+    if (setup_views(b) || load_profiles(b)) return -1;
+    for (size_t i = 0; i < o->n_user_binds; i++)
+        if (add_bind(b, o->user_binds[i].src, o->user_binds[i].dst, false, "--bind")) return -1;
+    if (o->mode == PLAN_BASIC) {
+        if (o->gtl) return bbd_err_set(b->err, BBD_EXIT_USAGE, "--gtl needs --mode bind or hybrid");
+        explain(b, "basic: the image as built, nothing injected");
+        return apply_profile(b);
+    }
+    if (image_closure(b)) return -1;
+    if ((o->mode == PLAN_BIND ? rules_bind(b) : rules_hybrid(b)) || (o->gtl && rules_gtl(b)) ||
+        follow_injected(b) || check_injected(b) || apply_profile(b))
+        return -1;
+    if (b->uses_inject_dir) return set_env(b, "LD_LIBRARY_PATH", o->inject_dir);
+    return 0;
+}
+
+int plan_build(const struct plan_opts *opts, struct plan *out, struct bbd_err *err)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    memset(out, 0, sizeof(*out));
+    out->mode = opts->mode;
+    out->gtl = opts->gtl;
+    out->image = strdup(opts->image ? opts->image : "");
+    struct plan_opts o = *opts;
+    if (o.inject_dir == NULL) o.inject_dir = PLAN_DEFAULT_INJECT_DIR;
+    struct builder b = {.o = &o, .p = out, .err = err};
+    int rc = path_is_clean_abs(o.inject_dir) && !strchr(o.inject_dir, ':')
+                 ? build(&b)
+                 : bbd_err_set(err, BBD_EXIT_USAGE,
+                               "--inject-dir %s: must be a clean absolute path without ':'",
+                               o.inject_dir);
+    profile_free(&b.prof);
+    ldcache_free(&b.host_cache);
+    ldcache_free(&b.image_cache);
+    ld_closure_free(&b.img);
+    ld_closure_free(&b.inj);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    out->elapsed_ms =
+        (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    return rc;
+}
+
+void plan_free(struct plan *plan)
+{
+    free(plan->image);
+    for (size_t i = 0; i < plan->n_binds; i++) {
+        free(plan->binds[i].src);
+        free(plan->binds[i].dst);
+        free(plan->binds[i].why);
+    }
+    free(plan->binds);
+    for (size_t i = 0; i < plan->n_env; i++) {
+        free(plan->env[i].name);
+        free(plan->env[i].value);
+    }
+    free(plan->env);
+    for (size_t i = 0; i < plan->n_explain; i++)
+        free(plan->explain[i]);
+    free(plan->explain);
+    memset(plan, 0, sizeof(*plan));
+}
