@@ -263,14 +263,13 @@ static int setup(struct bench_run *b, int argc, char **argv, int *code)
         .cmdline = b->cmdline ? b->cmdline : argv[0],
         .run_id = b->run_id,
     };
-    /* Every rank learns which GPU API is in use (rank 0 may be on the host side). */
-    char api[16] = "none";
-    if (b->gpu) snprintf(api, sizeof(api), "%s", b->gpu->name);
-    char all[16] = "";
-    MPI_Allreduce(api, all, sizeof(api), MPI_CHAR, MPI_MAX, MPI_COMM_WORLD);
-    static char api_job[16];
-    snprintf(api_job, sizeof(api_job), "%s", all);
-    b->ri.gpu_api = api_job;
+    /* Every rank learns which GPU API is in use (rank 0 may be on the host side):
+     * agree on an index into gpu_backends, -1 for none. */
+    int api = -1, job_api = -1;
+    for (int i = 0; b->gpu && gpu_backends[i].name; i++)
+        if (!strcmp(gpu_backends[i].name, b->gpu->name)) api = i;
+    MPI_Allreduce(&api, &job_api, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    b->ri.gpu_api = job_api < 0 ? "none" : gpu_backends[job_api].name;
     if (b->gpu && b->transfer_why[0] && c->rank == c->pairs * c->side) {
         char name[256] = "";
         b->gpu->ops->device_name(b->gpu, b->local_rank % 1, name, sizeof(name), &err);

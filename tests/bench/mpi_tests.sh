@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Integration tests of bbd-bench under a real mpiexec (Debian's MPICH by default).
+set -u
+. "$BBD_SOURCE_DIR/tests/lib/testlib.sh"
+BENCH=$BBD_BUILD_DIR/src/bench/bbd-bench
+MPIEXEC=${BBD_MPIEXEC:-mpiexec.mpich}
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+run() { # run NRANKS ARGS... : stdout/stderr in $W/out $W/err, rc in RC
+  local n=$1; shift
+  timeout 120 "$MPIEXEC" -n "$n" "$BENCH" "$@" >"$W/out" 2>"$W/err"
+  RC=$?
+}
+# rows of the OSU table in $W/out whose size column parses with the ReFrame regex
+osu_rows() { grep -Ec '^[0-9]+[[:space:]]+[0-9]+\.[0-9]{2}' "$W/out"; }
+
+# 1. every test, validated, OSU text + JSON
+for spec in "latency 2" "bw 2" "bibw 2" "mbw 4"; do
+  set -- $spec
+  t=$1 n=$2
+  rm -f "$W/rec.jsonl"
+  run "$n" "$t" -m 1:64K -i 20 -x 2 -c --json "$W/rec.jsonl"
+  t_eq "$t: exit code" 0 "$RC"
+  t_eq "$t: 17 OSU rows (1 B .. 64 KiB)" 17 "$(osu_rows)"
+  t_eq "$t: every size validated Pass" 17 "$(grep -Ec ' Pass$' "$W/out")"
+  t_grep "$t: OSU-style header" "^# bbd-bench MPI .*Test v" "$W/out"
+  t_grep "$t: datatype line" "^# Datatype: MPI_CHAR\.$" "$W/out"
+  t_eq "$t: 17 JSON records" 17 "$(wc -l <"$W/rec.jsonl")"
+  t_eq "$t: records well-formed and consistent" 17 "$(jq -c --arg t "$t" --argjson n "$n" \
+    'select(.schema=="bbd-bench/1" and .test==$t and .ranks==$n and .validated and .errors==0
+            and .value>0 and .min<=.p50 and .p50<=.p90 and .p90<=.p99 and .p99<=.max
+            and .iterations==20 and .warmup==2 and .transfer=="host" and .placement=="H H"
+            and (.mpi_version|length)>0 and (.timestamp|test("Z$")))' "$W/rec.jsonl" | wc -l)"
+  # The OSU number in the table is the JSON value, size by size.
+  t_eq "$t: table value == JSON value" "$(awk '/^[0-9]/{print $1, $2}' "$W/out")" \
+    "$(jq -r '"\(.size) \(.value*100|round/100|tostring|if test("\\.") then . else .+".0" end)"' "$W/rec.jsonl" \
+       | awk '{printf "%s %.2f\n", $1, $2}')"
+done
+t_eq "mbw: 2 pairs recorded" 2 "$(jq -s '.[0].pairs' "$W/rec.jsonl")"
+t_grep "mbw: message-rate column" "^# Size +MB/s +Messages/s( |$)" "$W/out"
+
+# 2. latency starts at 0 bytes by default; sizes double
+run 2 latency -m :16 -i 10 -x 1
+t_eq "latency sizes from 0" "0 1 2 4 8 16" "$(awk '/^[0-9]/{printf "%s ", $1}' "$W/out" | sed 's/ $//')"
+
+# 3. staged path with the test-only GPU stand-in moves the right bytes
+for pl in "D D" "D H" "H D"; do
+  rm -f "$W/rec.jsonl"
+  BBD_TEST_GPU_STANDIN=1 run 2 bw -d standin --transfer staged -m 1:16K -i 5 -x 1 -c \
+    --json "$W/rec.jsonl" $pl
+  t_eq "standin staged $pl: exit" 0 "$RC"
+  t_eq "standin staged $pl: all Pass" 15 "$(grep -Ec ' Pass$' "$W/out")"
+  t_eq "standin staged $pl: JSON says staged/standin" 15 "$(jq -c \
+    --arg pl "$pl" 'select(.transfer=="staged" and .gpu_api=="standin" and .placement==$pl)' \
+    "$W/rec.jsonl" | wc -l)"
+done
+BBD_TEST_GPU_STANDIN=1 run 2 latency -d standin -m 1:4K -i 5 -x 1 -c D D
+t_eq "standin auto: exit" 0 "$RC"
+t_grep "standin auto picks staged" "transfer staged" "$W/err"
+BBD_TEST_GPU_STANDIN=1 run 2 bibw -d standin --transfer direct -m 1:4K -i 5 -x 1 -c D D
+t_eq "standin direct bibw: all Pass" 13 "$(grep -Ec ' Pass$' "$W/out")"
+
+# 4. validation catches corruption (PMPI shim flips a received byte) -> exit 1
+LD_PRELOAD=$BBD_BUILD_DIR/tests/bench/libbbd_test_corrupt_recv.so run 2 latency -m 2:64 -i 5 -x 1 -c
+t_eq "corruption: exit code 1" 1 "$RC"
+t_grep "corruption: Fail rows" " Fail$" "$W/out"
+t_grep "corruption: reported per size" "validation: latency at 64 bytes: [0-9]+ wrong bytes" "$W/err"
+
+# 5. bad input: one line from rank 0, exit 2, before any measurement
+bad() { # bad NAME NRANKS EXPECTED_MESSAGE_REGEX ARGS...
+  local name=$1 n=$2 re=$3; shift 3
+  run "$n" "$@"
+  t_eq "bad input $name: exit 2" 2 "$RC"
+  t_eq "bad input $name: printed once" 1 "$(grep -Ec -- "$re" "$W/err")"
+  t_eq "bad input $name: no table" 0 "$(osu_rows)"
+}
+bad "unknown test" 2 "unknown test 'nosuch'" nosuch
+bad "min > max" 2 "minimum 8 is larger than maximum 4" bw -m 8:4
+bad "over memory cap" 2 "over --mem-limit" bw -m 1G --mem-limit 64M
+bad "odd ranks" 3 "needs exactly 2 ranks, got 3" latency
+bad "odd ranks mbw" 3 "even number of ranks" mbw
+bad "unknown -d" 2 "unknown GPU runtime 'rocm'" bw -d rocm
+bad "D without runtime" 2 "placement D needs a GPU runtime" bw -d hip -m 1:8 D D
+
+# 6. --json - : records on stdout, table on stderr
+run 2 latency -m 8:8 -i 10 -x 1 --json -
+t_eq "json to stdout" "8" "$(jq -r .size "$W/out")"
+t_grep "table to stderr" "^8 +[0-9]" "$W/err"
+
+# 7. adaptive mode stops on its own and says so
+run 2 latency -m 8:8 --adaptive 5 --time-per-size 2 --json -
+t_eq "adaptive: exit" 0 "$RC"
+t_eq "adaptive: recorded" "true" "$(jq -r .adaptive "$W/out")"
+t_check "adaptive: CI within 5% or cap reached" \
+  jq -e '(.ci95 <= 0.05 * .p50) or (.iterations >= 10000)' "$W/out"
+
+# 8. watchdog: a stopped peer makes bbd-bench abort with exit 3 and name the size
+"$MPIEXEC" -n 2 "$BENCH" bw -m 4M:4M -i 1000000 -x 0 --timeout 3 >"$W/out" 2>"$W/err" &
+mp=$!
+for _ in $(seq 50); do
+  pids=$(pgrep -f "^$BENCH bw -m 4M:4M -i 1000000" | sort -n)
+  [ "$(echo "$pids" | wc -w)" -ge 2 ] && break
+  sleep 0.1
+done
+sleep 1
+kill -STOP $(echo "$pids" | tail -n 1) 2>/dev/null
+( sleep 60; kill -9 $mp 2>/dev/null ) & guard=$!
+wait $mp
+RC=$?
+kill $guard 2>/dev/null
+t_eq "watchdog: exit code 3" 3 "$RC"
+t_grep "watchdog: names test, size and rank" "timeout: rank [01]: bw at 4194304 bytes did not finish within 3 s" "$W/err"
+
+# 9. help and version
+run 1 --help
+t_eq "help: exit 0" 0 "$RC"
+t_grep "help: usage line" "^usage: bbd-bench TEST" "$W/out"
+t_grep "help: exit codes documented" "exit codes: 0 ok, 1 validation failed, 2 usage error, 3" "$W/out"
+
+t_done
