@@ -3,6 +3,7 @@
 
 #include "run_import.h"
 #include "run_report.h"
+#include "run_spec.h"
 #include "run_store.h"
 
 #include <getopt.h>
@@ -102,6 +103,13 @@ int bbd_cmd_import(int argc, char **argv)
         }
     }
     int osu = !strcmp(o.format, "osu");
+    char placement[4];
+    if (o.placement && run_placement_normalise(o.placement, placement) < 0) {
+        fprintf(stderr, "bbd import: --placement %s: expected two of H/D, e.g. 'D H'\n",
+                o.placement);
+        return BBD_EXIT_USAGE;
+    }
+    if (o.placement) o.placement = placement;
     if ((!osu && strcmp(o.format, "jsonl")) || optind >= argc) {
         fputs(import_usage, stderr);
         return BBD_EXIT_USAGE;

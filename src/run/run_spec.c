@@ -110,7 +110,7 @@ static char *trimmed(const char *v, size_t len)
 }
 
 /* "HD", "h d", "H-D", "H,D" all mean sender on the host, receiver on the device. */
-static int placement_normalise(const char *in, char out[4])
+int run_placement_normalise(const char *in, char out[4])
 {
     char side[2];
     int n = 0;
@@ -143,7 +143,7 @@ static int list_set(struct run_list *l, const char *value, bool placements, cons
         }
         if (placements) {
             char norm[4];
-            if (placement_normalise(item, norm) < 0) {
+            if (run_placement_normalise(item, norm) < 0) {
                 bbd_err_set(err, BBD_EXIT_USAGE,
                             "%s: '%s' is not a placement (H or D for sender, then receiver)", key,
                             item);

@@ -69,6 +69,8 @@ int run_spec_set_option(struct run_spec *s, const char *name, const char *value,
                         struct bbd_err *err);
 /* Check the values together (modes, tests known; container settings present). */
 int run_spec_check(const struct run_spec *s, struct bbd_err *err);
+/* "HD", "h d", "H-D" -> "H D"; -1 if not two of H/D. */
+int run_placement_normalise(const char *in, char out[4]);
 /* The whole spec as canonical JSON (stored with the run; equal text = same matrix). */
 char *run_spec_json(const struct run_spec *s);
 

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The README's main command: `bbd run` with no config (native, 2 ranks, H H, latency + bw)
+# through Debian's mpiexec.mpich and the real bbd-bench; checks the store and the report.
+. "$(dirname "$0")/lib.sh"
+cd "$work"
+"$BBD" run --sizes 1:65536 | tee run.log
+grep -q '^\[1/2\] native/gtl-off/latency/H H' run.log || fail "no progress line for cell 1"
+grep -q 'report: .*/report.md' run.log || fail "run did not say where the report is"
+expect_eq "$(sql "select count(*) from cells where status='ok'")" 2 "ok cells"
+expect_eq "$(sql "select count(distinct r.size) from records r join cells c on r.cell_id=c.id where c.test='bw'")" 17 "bw sizes 1..64K"
+lat=$(sql "select r.value from records r join cells c on r.cell_id=c.id where c.test='latency' and r.size=1")
+awk -v v="$lat" 'BEGIN{exit !(v > 0 && v < 1000)}' || fail "1-byte latency $lat us not plausible"
+expect_eq "$(sql "select kind||' '||status from runs")" "run complete" "run row"
+md=bbd-runs/run-1/report.md
+grep -q '^| Size | native |' "$md" || fail "no size/native table in $md"
+grep -q '^| 65536 | ' "$md" || fail "no 64 KiB row"
+grep -q '\*\*Latency?\*\* latency H H at 1 B: native ' "$md" || fail "latency question not answered"
+if command -v gnuplot >/dev/null; then
+  grep -q '<svg' bbd-runs/run-1/report.html || fail "gnuplot present but no SVG in the HTML"
+fi
+# A failing cell is recorded with its reason and the matrix goes on.
+"$BBD" run --modes native --tests latency,bw --bench /nonexistent/bbd-bench --db fail.db \
+  --timeout 30 > fail.log 2>&1 && fail "a run with a missing bbd-bench succeeded"
+expect_eq "$(sqlite3 fail.db "select count(*) from cells where status='failed'")" 2 "failed cells"
+sqlite3 fail.db "select reason from cells" | grep -q 'nonexistent' || fail "reason does not name the program"
+echo "PASS run_native_mpiexec"
