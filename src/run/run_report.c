@@ -401,33 +401,43 @@ static void answer_extreme(struct rep *r, int want_latency, char *buf, size_t le
     if (!*buf) snprintf(buf, len, "not measured in this run.");
 }
 
-/* Provenance of a series: the first record of it that carries any. */
-static char *series_provenance(struct rep *r, int s)
+/* One answer per distinct provenance of a series: a mode normally has one, but a cell
+ * that fell back to another transport must show up, not be hidden behind the first. */
+static void fabric_answer(struct rep *r, int s, const struct store_row *row, int several, char *buf,
+                          size_t len)
 {
-    for (int i = 0; i < r->n_rows; i++)
-        if (r->rows[i].prov_id && r->rows[i].gtl == r->ser[s].gtl &&
-            !strcmp(r->rows[i].mode, r->ser[s].mode))
-            return run_store_provenance(r->st, r->rows[i].prov_id);
-    return NULL;
+    char *prov = row->prov_id ? run_store_provenance(r->st, row->prov_id) : NULL;
+    char loaded[64], provider[256], carried[64], mpi[256], where[96] = "";
+    run_fact_get(prov, FACT_FABRIC_LOADED, loaded, sizeof(loaded));
+    run_fact_get(prov, FACT_FABRIC_PROVIDER, provider, sizeof(provider));
+    run_fact_get(prov, FACT_FABRIC_CARRIED, carried, sizeof(carried));
+    run_fact_get(prov, FACT_MPI_LIBRARY, mpi, sizeof(mpi));
+    if (several) snprintf(where, sizeof(where), " [%s %s]", row->test, row->placement);
+    if (prov == NULL)
+        add(buf, len, "%s%s: unknown (records carry no provenance); ", r->ser[s].label, where);
+    else if (!strcmp(loaded, "no"))
+        add(buf, len, "%s%s: no (libfabric not loaded; MPI %s); ", r->ser[s].label, where, mpi);
+    else
+        add(buf, len, "%s%s: %s, provider %s, bytes carried by libfabric: %s (MPI %s); ",
+            r->ser[s].label, where, loaded, provider, carried, mpi);
+    free(prov);
 }
 
 static void answer_libfabric(struct rep *r, char *buf, size_t len)
 {
     for (int s = 0; s < r->n_ser; s++) {
-        char *prov = series_provenance(r, s);
-        char loaded[64], provider[256], carried[64], mpi[256];
-        run_fact_get(prov, FACT_FABRIC_LOADED, loaded, sizeof(loaded));
-        run_fact_get(prov, FACT_FABRIC_PROVIDER, provider, sizeof(provider));
-        run_fact_get(prov, FACT_FABRIC_CARRIED, carried, sizeof(carried));
-        run_fact_get(prov, FACT_MPI_LIBRARY, mpi, sizeof(mpi));
-        if (prov == NULL)
-            add(buf, len, "%s: unknown (records carry no provenance); ", r->ser[s].label);
-        else if (!strcmp(loaded, "no"))
-            add(buf, len, "%s: no (libfabric not loaded; MPI %s); ", r->ser[s].label, mpi);
-        else
-            add(buf, len, "%s: %s, provider %s, bytes carried by libfabric: %s (MPI %s); ",
-                r->ser[s].label, loaded, provider, carried, mpi);
-        free(prov);
+        const struct store_row *first[16];
+        int n = 0;
+        for (int i = 0; i < r->n_rows && n < 16; i++) {
+            const struct store_row *row = &r->rows[i];
+            if (row->gtl != r->ser[s].gtl || strcmp(row->mode, r->ser[s].mode)) continue;
+            int seen = 0;
+            for (int k = 0; k < n; k++)
+                seen |= first[k]->prov_id == row->prov_id;
+            if (!seen) first[n++] = row;
+        }
+        for (int k = 0; k < n; k++)
+            fabric_answer(r, s, first[k], n > 1, buf, len);
     }
 }
 
