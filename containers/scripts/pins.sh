@@ -1,8 +1,8 @@
-# pins.sh — source this to get the pinned versions: `. /opt/bbd/recipe/scripts/pins.sh FILE`.
+# pins.sh — source this to get the pinned versions: `. /opt/bitbulldozer/recipe/scripts/pins.sh FILE`.
 # Reads containers/versions.env (FILE) and, when PIN_SET=debian, lets every
 # DEBIAN_<KEY> replace <KEY>, so one file carries both pin sets.
 # shellcheck shell=bash
-bbd_versions_file=${1:-/opt/bbd/recipe/versions.env}
+bbd_versions_file=${1:-/opt/bitbulldozer/recipe/versions.env}
 set -a
 # shellcheck source=/dev/null
 . "$bbd_versions_file"
