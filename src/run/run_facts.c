@@ -4,15 +4,18 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Key paths tried in order; a path ending in '?' means "yes if this key holds a non-null
- * value" (a loaded library has a file name even when no "loaded" flag is written). */
+/* Key paths tried in order (src/prov writes "transport" {opened, carried} and one object
+ * per component with "loaded", "path", "origin"; the others are older spellings); a path ending in
+ * '?' means "yes if this key holds a non-null value" (a loaded library has a file name even when no
+ * "loaded" flag is written). */
 static const char *const fact_paths[FACT_COUNT][8] = {
     [FACT_MPI_LIBRARY] = {"mpi.path", "mpi.file", "mpi.library", "mpi.soname", NULL},
     [FACT_MPI_ORIGIN] = {"mpi.origin", "mpi.from", NULL},
     [FACT_FABRIC_LOADED] = {"libfabric.loaded", "libfabric.path?", "libfabric.file?", NULL},
-    [FACT_FABRIC_PROVIDER] = {"libfabric.provider", "libfabric.providers_opened",
-                              "libfabric.providers", "libfabric.fabrics", "libfabric.opened", NULL},
-    [FACT_FABRIC_CARRIED] = {"libfabric.carried", "libfabric.bytes_carried",
+    [FACT_FABRIC_PROVIDER] = {"transport.opened", "libfabric.provider",
+                              "libfabric.providers_opened", "libfabric.providers",
+                              "libfabric.fabrics", "libfabric.opened", NULL},
+    [FACT_FABRIC_CARRIED] = {"transport.carried", "libfabric.carried", "libfabric.bytes_carried",
                              "libfabric.carries_bytes", NULL},
     [FACT_GTL_LOADED] = {"gtl.loaded", "gtl.path?", "gtl.file?", NULL},
     [FACT_NCCL_NET] = {"net_plugin.path", "net_plugin.name", "nccl.net", "rccl.net",
