@@ -134,7 +134,8 @@ const char *prov_mount_origin(const struct prov_mounts *ms, int in_container, co
     const struct prov_mount *m = prov_mount_of(ms, path);
     if (m == NULL) return "unknown";
     if (!strcmp(m->point, "/")) return "image";
-    if (is_virtual_fs(m->fstype)) return "virtual";
+    /* a fresh tmpfs/proc of the container; a file bound from a host tmpfs has a root */
+    if (is_virtual_fs(m->fstype) && !strcmp(m->root, "/")) return "virtual";
     /* The mount's root is the bound file or directory as seen in its source file system. */
     const char *rest = path + strlen(m->point);
     snprintf(host_path, len, "%s%s", strcmp(m->root, "/") ? m->root : "", rest);

@@ -86,7 +86,8 @@ int prov_audit_path(char *buf, size_t len, struct bbd_err *err)
     char *slash = strrchr(exe, '/');
     if (slash) *slash = '\0';
     /* installed (bin/ + lib/bitbulldozer/), beside the binary, or the build tree */
-    static const char *const rel[] = {"/../lib/bitbulldozer/", "/", "/../prov/", "/../src/prov/"};
+    static const char *const rel[] = {"/../lib/bitbulldozer/", "/", "/../prov/", "/../src/prov/",
+                                      "/../../src/prov/"};
     for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
         snprintf(buf, len, "%s%s%s", exe, rel[i], AUDIT_LIB);
         char real[PATH_MAX];
