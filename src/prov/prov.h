@@ -36,7 +36,8 @@ int prov_summary(const struct prov_report *r, char *buf, size_t len);
 void prov_free(struct prov_report *r);
 
 /* Path of the audit library: $BBD_PROV_AUDIT, else searched beside /proc/self/exe
- * (../lib/bitbulldozer, ., and ../prov, ../src/prov, ../../src/prov for the build tree). -1 with err when not found. */
+ * (../lib/bitbulldozer, ., and ../prov, ../src/prov, ../../src/prov for the build tree). -1 with
+ * err when not found. */
 int prov_audit_path(char *buf, size_t len, struct bbd_err *err);
 
 #endif

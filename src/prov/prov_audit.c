@@ -98,9 +98,13 @@ static int sink(void)
         return -1;
     }
     if (forked) replay(); /* a forked child starts with everything its parent had loaded */
-    if (fstat(st.fd, &sb) < 0 || sb.st_dev != st.dev || sb.st_ino != st.ino) {
+    if (fstat(st.fd, &sb) < 0) {
+        st.broken = 1; /* the program closed all its descriptors (bwrap does): its choice */
+        return -1;
+    }
+    if (sb.st_dev != st.dev || sb.st_ino != st.ino) {
         st.broken = 1;
-        warn_once("event descriptor was closed by the program");
+        warn_once("the program reused the event descriptor's number; recording stopped");
         return -1;
     }
     return st.fd;
@@ -146,14 +150,18 @@ struct info_head {
     struct fabric_attr_head *fabric_attr;
 };
 
+/* A layered provider (ofi_rxm over tcp) opens its core provider's fabric from inside the
+ * outer fi_fabric call: those opens are marked nested. */
+static int fabric_depth;
+
 static void record_fabric(const struct fabric_attr_head *attr, int rc)
 {
-    char rcs[16];
-    snprintf(rcs, sizeof(rcs), "%d", rc);
+    char rcs[32];
+    snprintf(rcs, sizeof(rcs), "%d\t%d", rc, fabric_depth > 0);
     const char *prov = attr && attr->prov_name ? attr->prov_name : "(null)";
     const char *name = attr && attr->name ? attr->name : "(null)";
     event("F", prov, name, rcs);
-    prov_snap_add_fabric(&st.snap, prov, name, rc);
+    prov_snap_add_fabric(&st.snap, prov, name, rc, fabric_depth > 0);
 }
 
 /* Callers may bind different symbol versions of fi_fabric (FABRIC_1.0, 1.1, ...), each with

@@ -256,7 +256,8 @@ static int providers(const struct prov_snap *s, char *buf, size_t len)
     int n = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < s->nfab; i++) {
-        if (s->fab[i].opened == 0 || strstr(buf, s->fab[i].provider)) continue;
+        /* the application's view: a layered provider's own core open is not listed */
+        if (s->fab[i].opened == 0 || s->fab[i].nested || strstr(buf, s->fab[i].provider)) continue;
         o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s", n++ ? "," : "",
                               s->fab[i].provider);
         if (o >= len) break;
@@ -367,6 +368,7 @@ static void write_fabrics(struct jsonw *w, const struct prov_snap *s)
         jsonw_kstr(w, "fabric", s->fab[i].fabric);
         jsonw_kint(w, "count", s->fab[i].opened);
         jsonw_kint(w, "failed", s->fab[i].failed);
+        jsonw_kbool(w, "nested", s->fab[i].nested);
         jsonw_obj_end(w);
     }
     jsonw_arr_end(w);

@@ -94,18 +94,20 @@ void prov_snap_close_object(struct prov_snap *s, const char *path)
         if (!strcmp(s->obj[i].path, path)) s->obj[i].closed = true;
 }
 
-int prov_snap_add_fabric(struct prov_snap *s, const char *provider, const char *fabric, int rc)
+int prov_snap_add_fabric(struct prov_snap *s, const char *provider, const char *fabric, int rc,
+                         bool nested)
 {
     provider = provider ? provider : "(null)";
     fabric = fabric ? fabric : "(null)";
     struct prov_fabric *f = NULL;
     for (size_t i = 0; i < s->nfab && f == NULL; i++)
-        if (!strcmp(s->fab[i].provider, provider) && !strcmp(s->fab[i].fabric, fabric))
+        if (!strcmp(s->fab[i].provider, provider) && !strcmp(s->fab[i].fabric, fabric) &&
+            s->fab[i].nested == nested)
             f = &s->fab[i];
     if (f == NULL) {
         if (grow((void **)&s->fab, &s->capfab, s->nfab, sizeof(*s->fab)) < 0) return -1;
         f = &s->fab[s->nfab];
-        *f = (struct prov_fabric){strdup(provider), strdup(fabric), 0, 0};
+        *f = (struct prov_fabric){strdup(provider), strdup(fabric), 0, 0, nested};
         if (f->provider == NULL || f->fabric == NULL) {
             free(f->provider);
             free(f->fabric);
@@ -389,7 +391,7 @@ static void parse_line(struct prov_snap *s, char *line)
         if (n >= 2) prov_snap_close_object(s, f[1]);
         break;
     case 'F':
-        if (n >= 4) prov_snap_add_fabric(s, f[1], f[2], atoi(f[3]));
+        if (n >= 4) prov_snap_add_fabric(s, f[1], f[2], atoi(f[3]), n >= 5 && atoi(f[4]));
         break;
     case 'W':
         if (n >= 2 && s->warning == NULL) set_str(&s->warning, f[1]);

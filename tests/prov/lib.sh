@@ -27,7 +27,11 @@ probe() {
 check() {
   if python3 - "$1" "$2" <<'PY'; then :; else failures=$((failures + 1)); fi
 import json, sys
-p = json.load(open(sys.argv[1]))
+try:
+    p = json.load(open(sys.argv[1]))
+except Exception as e:
+    print("FAIL %s (no JSON report: %s)" % (sys.argv[2], e))
+    sys.exit(1)
 try:
     ok = bool(eval(sys.argv[2]))
 except Exception as e:

@@ -13,18 +13,16 @@ cp "$(readlink -f /usr/lib/x86_64-linux-gnu/libfabric.so.1)" "$hostlib"
 imagelib=/usr/lib/x86_64-linux-gnu/$(basename "$(readlink "$root/usr/lib/x86_64-linux-gnu/libfabric.so.1")")
 
 # The build tree and the probe's event directory are visible at the same paths inside.
-box() {
-  bwrap --bind "$root" / --dev /dev --proc /proc --ro-bind "$BBD_BUILD_DIR" "$BBD_BUILD_DIR" \
-    --bind "${TMPDIR:-/tmp}" "${TMPDIR:-/tmp}" "$@"
-}
+box=(bwrap --bind "$root" / --dev /dev --proc /proc --ro-bind "$BBD_BUILD_DIR" "$BBD_BUILD_DIR"
+  --bind "${TMPDIR:-/tmp}" "${TMPDIR:-/tmp}")
 
-FI_PROVIDER=tcp probe "$WORK/image.json" box "$prog"
+FI_PROVIDER=tcp probe "$WORK/image.json" "${box[@]}" "$prog"
 check "$WORK/image.json" 'p["container"] == "bwrap" and p["exe"] == "'"$prog"'"'
 check "$WORK/image.json" 'p["libfabric"]["loaded"] and p["libfabric"]["origin"] == "image"'
 check "$WORK/image.json" 'p["libfabric"]["host_path"] is None'
 check "$WORK/image.json" 'p["libfabric"]["used"] and p["libfabric"]["opened"][0]["provider"].startswith("tcp")'
 
-FI_PROVIDER=tcp probe "$WORK/host.json" box --ro-bind "$hostlib" "$imagelib" "$prog"
+FI_PROVIDER=tcp probe "$WORK/host.json" "${box[@]}" --ro-bind "$hostlib" "$imagelib" "$prog"
 check "$WORK/host.json" 'p["container"] == "bwrap"'
 check "$WORK/host.json" 'p["libfabric"]["origin"] == "host"'
 # the path inside the bound file system (the host's /tmp may be a file system of its own)
