@@ -33,6 +33,19 @@ grep -q "libmpich.so.12 $(host_id "$mpich")\$" <<<"$out" || fail "bind: host fil
 grep -q "inject $mpich -> /usr/lib/x86_64-linux-gnu/libmpich.so.12" "$t/explain" || fail "bind: explain"
 ok "bind: host $mpich ($host_ver) loaded in the Debian 13 image"
 
+# (1b) the same with bbd-bench (host build, bound in: Debian 12 glibc 2.36 <= image's)
+bench=$BBD_BUILD_DIR/src/bench/bbd-bench
+if [ -x "$bench" ]; then
+  json=$("$bbd" exec --mode bind --image "$r13" --host-mpi "$mpich" --bind "$(dirname "$bench"):/opt/bbd-bench" \
+    --app /opt/bbd-bench/bbd-bench -- mpiexec -n 2 /opt/bbd-bench/bbd-bench latency -m 8:8 -c --json - | grep '^{')
+  grep -q '"validated":true,"errors":0' <<<"$json" || fail "bind bbd-bench: validation: $json"
+  grep -q "\"mpi\":{[^}]*\"origin\":\"host\",\"host_path\":\"$mpich\"" <<<"$json" \
+    || fail "bind bbd-bench: provenance does not show host $mpich: $json"
+  ok "bind: bbd-bench latency -c provenance shows host $mpich"
+else
+  echo "skip: bbd-bench not built in $BBD_BUILD_DIR"
+fi
+
 # (4) basic
 "$bbd" plan --mode basic --image "$r13" --format json | grep -q '"binds":\[\],"env":{}' || fail "basic injects"
 out=$("$bbd" exec --mode basic --image "$r13" --bind "$where_dir:/opt/bbd-test" -- mpiexec -n 2 /opt/bbd-test/mpi_where)
