@@ -150,18 +150,14 @@ struct info_head {
     struct fabric_attr_head *fabric_attr;
 };
 
-/* A layered provider (ofi_rxm over tcp) opens its core provider's fabric from inside the
- * outer fi_fabric call: those opens are marked nested. */
-static int fabric_depth;
-
 static void record_fabric(const struct fabric_attr_head *attr, int rc)
 {
-    char rcs[32];
-    snprintf(rcs, sizeof(rcs), "%d\t%d", rc, fabric_depth > 0);
+    char rcs[16];
+    snprintf(rcs, sizeof(rcs), "%d", rc);
     const char *prov = attr && attr->prov_name ? attr->prov_name : "(null)";
     const char *name = attr && attr->name ? attr->name : "(null)";
     event("F", prov, name, rcs);
-    prov_snap_add_fabric(&st.snap, prov, name, rc, fabric_depth > 0);
+    prov_snap_add_fabric(&st.snap, prov, name, rc);
 }
 
 /* Callers may bind different symbol versions of fi_fabric (FABRIC_1.0, 1.1, ...), each with

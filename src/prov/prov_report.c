@@ -249,6 +249,18 @@ static void parse_mpi(struct prov_report *r, const struct prov_snap *s)
     if (!r->mpi_release[0]) snprintf(r->mpi_release, sizeof(r->mpi_release), "unknown");
 }
 
+/* A layered provider ("tcp;ofi_rxm") opens its core provider's fabric ("tcp") as well; the
+ * layered one is what the application asked for. */
+static bool core_of_layered(const struct prov_snap *s, const char *prov)
+{
+    size_t n = strlen(prov);
+    for (size_t i = 0; i < s->nfab; i++)
+        if (s->fab[i].opened && !strncmp(s->fab[i].provider, prov, n) &&
+            s->fab[i].provider[n] == ';')
+            return true;
+    return false;
+}
+
 /* "tcp;ofi_rxm" or "tcp;ofi_rxm,shm" from the fabrics opened successfully. */
 static int providers(const struct prov_snap *s, char *buf, size_t len)
 {
@@ -256,8 +268,9 @@ static int providers(const struct prov_snap *s, char *buf, size_t len)
     int n = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < s->nfab; i++) {
-        /* the application's view: a layered provider's own core open is not listed */
-        if (s->fab[i].opened == 0 || s->fab[i].nested || strstr(buf, s->fab[i].provider)) continue;
+        if (s->fab[i].opened == 0 || strstr(buf, s->fab[i].provider) ||
+            core_of_layered(s, s->fab[i].provider))
+            continue;
         o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s", n++ ? "," : "",
                               s->fab[i].provider);
         if (o >= len) break;
@@ -368,7 +381,7 @@ static void write_fabrics(struct jsonw *w, const struct prov_snap *s)
         jsonw_kstr(w, "fabric", s->fab[i].fabric);
         jsonw_kint(w, "count", s->fab[i].opened);
         jsonw_kint(w, "failed", s->fab[i].failed);
-        jsonw_kbool(w, "nested", s->fab[i].nested);
+        jsonw_kbool(w, "core_of_layered", core_of_layered(s, s->fab[i].provider));
         jsonw_obj_end(w);
     }
     jsonw_arr_end(w);

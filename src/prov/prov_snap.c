@@ -94,20 +94,18 @@ void prov_snap_close_object(struct prov_snap *s, const char *path)
         if (!strcmp(s->obj[i].path, path)) s->obj[i].closed = true;
 }
 
-int prov_snap_add_fabric(struct prov_snap *s, const char *provider, const char *fabric, int rc,
-                         bool nested)
+int prov_snap_add_fabric(struct prov_snap *s, const char *provider, const char *fabric, int rc)
 {
     provider = provider ? provider : "(null)";
     fabric = fabric ? fabric : "(null)";
     struct prov_fabric *f = NULL;
     for (size_t i = 0; i < s->nfab && f == NULL; i++)
-        if (!strcmp(s->fab[i].provider, provider) && !strcmp(s->fab[i].fabric, fabric) &&
-            s->fab[i].nested == nested)
+        if (!strcmp(s->fab[i].provider, provider) && !strcmp(s->fab[i].fabric, fabric))
             f = &s->fab[i];
     if (f == NULL) {
         if (grow((void **)&s->fab, &s->capfab, s->nfab, sizeof(*s->fab)) < 0) return -1;
         f = &s->fab[s->nfab];
-        *f = (struct prov_fabric){strdup(provider), strdup(fabric), 0, 0, nested};
+        *f = (struct prov_fabric){strdup(provider), strdup(fabric), 0, 0};
         if (f->provider == NULL || f->fabric == NULL) {
             free(f->provider);
             free(f->fabric);
@@ -391,7 +389,7 @@ static void parse_line(struct prov_snap *s, char *line)
         if (n >= 2) prov_snap_close_object(s, f[1]);
         break;
     case 'F':
-        if (n >= 4) prov_snap_add_fabric(s, f[1], f[2], atoi(f[3]), n >= 5 && atoi(f[4]));
+        if (n >= 4) prov_snap_add_fabric(s, f[1], f[2], atoi(f[3]));
         break;
     case 'W':
         if (n >= 2 && s->warning == NULL) set_str(&s->warning, f[1]);

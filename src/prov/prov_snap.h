@@ -4,7 +4,7 @@
  *
  * A snapshot is filled live (in the process itself: prov_collect, or the audit library at
  * exit) or parsed from the event file the audit library writes, one line per event:
- *   P pid exe | O path (loaded) | C path (unloaded) | F provider fabric rc nested |
+ *   P pid exe | O path (loaded) | C path (unloaded) | F provider fabric rc (fi_fabric) |
  *   W warning | exit record: H host, K container, S key path soname origin host_path,
  *   V key version, E NAME=value, Z (end)
  * Fields are separated by tabs; tab, newline and backslash inside a field are escaped. */
@@ -27,7 +27,6 @@ struct prov_fabric {
     char *fabric;   /* fi_fabric_attr.name */
     long opened;    /* successful fi_fabric calls */
     long failed;    /* fi_fabric calls that returned an error */
-    bool nested;    /* opened inside another fi_fabric: the core under a layered provider */
 };
 
 struct prov_found {
@@ -60,8 +59,7 @@ void prov_snap_free(struct prov_snap *s);
 /* Record events. Return -1 only when out of memory. */
 int prov_snap_add_object(struct prov_snap *s, const char *path, void *handle);
 void prov_snap_close_object(struct prov_snap *s, const char *path);
-int prov_snap_add_fabric(struct prov_snap *s, const char *provider, const char *fabric, int rc,
-                         bool nested);
+int prov_snap_add_fabric(struct prov_snap *s, const char *provider, const char *fabric, int rc);
 
 /* Objects loaded right now (dl_iterate_phdr), for a process without the audit library. */
 int prov_snap_from_loader(struct prov_snap *s);

@@ -211,7 +211,7 @@ static void test_events(void **state)
     snprintf(
         text, sizeof(text),
         "P\t42\t/bin/prog\nO\t/usr/lib/libfabric.so.1\nO\t/usr/lib/libz.so.1\n"
-        "F\ttcp;ofi_rxm\tlo\t0\t0\nF\ttcp;ofi_rxm\tlo\t0\nF\tshm\tshm\t-61\t1\nC\t/usr/lib/"
+        "F\ttcp;ofi_rxm\tlo\t0\nF\ttcp;ofi_rxm\tlo\t0\nF\tshm\tshm\t-61\nC\t/usr/lib/"
         "libz.so.1\n"
         "X\tunknown tag\nF\n\nS\tlibfabric\t/usr/lib/libfabric.so.1.20.0\tlibfabric.so.1\thost\t/h/"
         "lib\topen\nV\tmpi\t%s\nE\tFI_PROVIDER=tcp\nZ\n",
@@ -228,8 +228,6 @@ static void test_events(void **state)
     assert_int_equal(s.fab[0].opened, 2);
     assert_int_equal(s.fab[1].opened, 0);
     assert_int_equal(s.fab[1].failed, 1);
-    assert_false(s.fab[0].nested);
-    assert_true(s.fab[1].nested);
     assert_string_equal(s.comp[PROV_LIBFABRIC].origin, "host");
     assert_string_equal(s.comp[PROV_LIBFABRIC].host_path, "/h/lib");
     assert_string_equal(s.comp[PROV_MPI].version, "MPICH Version:\t4.0.2\nback\\slash");
@@ -282,8 +280,8 @@ static struct prov_report *report(const char *mpi, const char *provider, const c
         s->comp[PROV_LIBFABRIC].path = strdup("/h/libfabric.so.1");
         s->comp[PROV_LIBFABRIC].origin = strdup("host");
         s->comp[PROV_LIBFABRIC].version = strdup("1.17");
-        prov_snap_add_fabric(s, provider, "lo", 0, false);
-        prov_snap_add_fabric(s, "tcp", "lo", 0, true); /* a layered provider's core */
+        prov_snap_add_fabric(s, provider, "lo", 0);
+        prov_snap_add_fabric(s, "tcp", "lo", 0); /* a layered provider's core */
     }
     if (env) {
         s->env = calloc(1, sizeof(char *));
@@ -318,7 +316,7 @@ static void test_analyse(void **state)
     assert_non_null(strstr(jsonw_text(&w), "\"libfabric_carries\":false"));
     assert_non_null(strstr(jsonw_text(&w), "\"opened\":[{\"provider\":\"tcp;ofi_rxm\","
                                            "\"fabric\":\"lo\",\"count\":1,\"failed\":0,"
-                                           "\"nested\":false},"));
+                                           "\"core_of_layered\":false},"));
     assert_non_null(strstr(jsonw_text(&w), "\"used\":true"));
     jsonw_free(&w);
     prov_free(r);
