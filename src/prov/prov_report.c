@@ -160,7 +160,9 @@ struct prov_report *prov_collect(const struct prov_ctx *ctx, struct bbd_err *err
         prov_snap_from_loader(s);
     }
     prov_snap_enrich(s, false);
-    if (ctx && ctx->mpi_version && ctx->mpi_version[0]) {
+    /* The library's own full text (with "MPICH Device:") wins over the caller's, which may
+     * be its first line only. */
+    if (ctx && ctx->mpi_version && ctx->mpi_version[0] && s->comp[PROV_MPI].version == NULL) {
         free(s->comp[PROV_MPI].version);
         s->comp[PROV_MPI].version = strdup(ctx->mpi_version);
     }
