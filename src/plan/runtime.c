@@ -96,6 +96,11 @@ static int argv_bwrap(const struct runtime *rt, const struct plan *plan, const c
     for (const char *const *f = fixed; *f; f++)
         argv_push(a, *f);
     if (bwrap_underlay(plan, a, err) || format_bwrap_args(plan, a, err)) return -1;
+    /* The image is assembled from binds of its folders: tell provenance where they come
+     * from, so they are not mistaken for host files (src/prov/prov_mount.h). */
+    argv_push(a, "--setenv");
+    argv_push(a, "BBD_IMAGE_ROOT");
+    argv_push(a, plan->image);
     argv_push(a, "--chdir");
     argv_push(a, "/");
     argv_push(a, "--");

@@ -126,8 +126,17 @@ static int is_virtual_fs(const char *fstype)
     return 0;
 }
 
+/* Is dir equal to, or below, base? ("/a/bc" is not below "/a/b"). */
+static int path_under(const char *dir, const char *base)
+{
+    size_t n = strlen(base);
+    while (n > 1 && base[n - 1] == '/')
+        n--;
+    return strncmp(dir, base, n) == 0 && (dir[n] == '/' || dir[n] == '\0');
+}
+
 const char *prov_mount_origin(const struct prov_mounts *ms, int in_container, const char *path,
-                              char *host_path, size_t len)
+                              const char *image_root, char *host_path, size_t len)
 {
     if (len) host_path[0] = '\0';
     if (!in_container) return "native";
@@ -140,5 +149,6 @@ const char *prov_mount_origin(const struct prov_mounts *ms, int in_container, co
     const char *rest = path + strlen(m->point);
     snprintf(host_path, len, "%s%s", strcmp(m->root, "/") ? m->root : "", rest);
     if (host_path[0] == '\0') snprintf(host_path, len, "/");
+    if (image_root && *image_root && path_under(m->root, image_root)) return "image";
     return "host";
 }

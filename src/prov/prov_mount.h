@@ -30,8 +30,11 @@ const struct prov_mount *prov_mount_of(const struct prov_mounts *ms, const char 
 /* Origin of a file: "native" outside a container; inside one, "image" when it lies on the
  * container's root mount, "host" when on another (bind) mount of a real file system, in which
  * case host_path gets the path inside that mount's source ("root" field + rest of path), and
- * "virtual" on tmpfs/proc-like mounts. */
+ * "virtual" on tmpfs/proc-like mounts.
+ * image_root (may be NULL): the image's directory on the host when the runtime assembles the
+ * image from bind mounts of its folders (bbd exec with bwrap passes it as BBD_IMAGE_ROOT);
+ * a mount whose source lies under it is the image's, not the host's. */
 const char *prov_mount_origin(const struct prov_mounts *ms, int in_container, const char *path,
-                              char *host_path, size_t len);
+                              const char *image_root, char *host_path, size_t len);
 
 #endif

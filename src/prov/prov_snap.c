@@ -267,7 +267,8 @@ static void enrich_component(struct prov_snap *s, int c, const struct prov_mount
     const char *path = realpath(o->path, real) ? real : o->path;
     set_str(&f->path, path);
     set_str(&f->soname, prov_elf_soname(path, name, sizeof(name)) == 0 ? name : NULL);
-    set_str(&f->origin, prov_mount_origin(ms, in_container, path, host, sizeof(host)));
+    set_str(&f->origin, prov_mount_origin(ms, in_container, path, getenv("BBD_IMAGE_ROOT"), host,
+                                          sizeof(host)));
     set_str(&f->host_path, host[0] ? host : NULL);
     query_version(f, c, o, at_exit);
 }

@@ -39,8 +39,11 @@ if [ -x "$bench" ]; then
   json=$("$bbd" exec --mode bind --image "$r13" --host-mpi "$mpich" --bind "$(dirname "$bench"):/opt/bbd-bench" \
     --app /opt/bbd-bench/bbd-bench -- mpiexec -n 2 /opt/bbd-bench/bbd-bench latency -m 8:8 -c --json - | grep '^{')
   grep -q '"validated":true,"errors":0' <<<"$json" || fail "bind bbd-bench: validation: $json"
-  grep -q "\"mpi\":{[^}]*\"origin\":\"host\",\"host_path\":\"$mpich\"" <<<"$json" \
+  jq -e --arg m "$mpich" '.provenance.mpi.origin == "host" and .provenance.mpi.host_path == $m' <<<"$json" >/dev/null \
     || fail "bind bbd-bench: provenance does not show host $mpich: $json"
+  # bbd exec assembles the image from binds of its folders: the image's own UCX is image's
+  jq -e '.provenance.ucx.loaded and .provenance.ucx.origin == "image"' <<<"$json" >/dev/null \
+    || fail "bind bbd-bench: the image's UCX is not marked image: $json"
   ok "bind: bbd-bench latency -c provenance shows host $mpich"
 else
   echo "skip: bbd-bench not built in $BBD_BUILD_DIR"

@@ -50,23 +50,37 @@ static void test_mount_origin(void **state)
     assert_int_equal(prov_mounts_read(file, &ms, &err), 0);
     unlink(file);
     assert_int_equal(ms.n, 7); /* the garbage line is skipped */
-    assert_string_equal(prov_mount_origin(&ms, 1, "/usr/lib/libmpi.so.12", host, sizeof(host)),
-                        "image");
+    assert_string_equal(
+        prov_mount_origin(&ms, 1, "/usr/lib/libmpi.so.12", NULL, host, sizeof(host)), "image");
     /* the later mount at /opt/cray hides the earlier one */
     assert_string_equal(
-        prov_mount_origin(&ms, 1, "/opt/cray/lib/libfabric.so.1", host, sizeof(host)), "host");
+        prov_mount_origin(&ms, 1, "/opt/cray/lib/libfabric.so.1", NULL, host, sizeof(host)),
+        "host");
     assert_string_equal(host, "/srv/new/lib/libfabric.so.1");
-    assert_string_equal(prov_mount_origin(&ms, 1, "/usr/lib64/libcxi.so.1", host, sizeof(host)),
-                        "host");
+    assert_string_equal(
+        prov_mount_origin(&ms, 1, "/usr/lib64/libcxi.so.1", NULL, host, sizeof(host)), "host");
     assert_string_equal(host, "/usr/lib64/libcxi.so.1");
-    assert_string_equal(prov_mount_origin(&ms, 1, "/tmp/x.so", host, sizeof(host)), "virtual");
+    assert_string_equal(prov_mount_origin(&ms, 1, "/tmp/x.so", NULL, host, sizeof(host)),
+                        "virtual");
     /* escaped space; a file bound from a host tmpfs is still the host's */
-    assert_string_equal(prov_mount_origin(&ms, 1, "/opt/my lib/a.so", host, sizeof(host)), "host");
+    assert_string_equal(prov_mount_origin(&ms, 1, "/opt/my lib/a.so", NULL, host, sizeof(host)),
+                        "host");
     assert_string_equal(host, "/b/lib dir/a.so");
     /* /opt/crayfish is not under /opt/cray */
-    assert_string_equal(prov_mount_origin(&ms, 1, "/opt/crayfish/a.so", host, sizeof(host)),
+    assert_string_equal(prov_mount_origin(&ms, 1, "/opt/crayfish/a.so", NULL, host, sizeof(host)),
                         "image");
-    assert_string_equal(prov_mount_origin(&ms, 0, "/opt/cray/a.so", host, sizeof(host)), "native");
+    assert_string_equal(prov_mount_origin(&ms, 0, "/opt/cray/a.so", NULL, host, sizeof(host)),
+                        "native");
+    /* bbd exec --runtime bwrap binds the image's folders one by one: a mount whose source
+     * lies under the image root is the image's; a file bound from elsewhere is the host's. */
+    assert_string_equal(
+        prov_mount_origin(&ms, 1, "/opt/cray/lib/libfabric.so.1", "/srv", host, sizeof(host)),
+        "image");
+    assert_string_equal(
+        prov_mount_origin(&ms, 1, "/opt/cray/lib/libfabric.so.1", "/srv/ne", host, sizeof(host)),
+        "host");
+    assert_string_equal(
+        prov_mount_origin(&ms, 1, "/usr/lib64/libcxi.so.1", "/srv/", host, sizeof(host)), "host");
     prov_mounts_free(&ms);
     assert_int_equal(prov_mounts_read("/nonexistent/mountinfo", &ms, &err), -1);
     assert_non_null(strstr(err.msg, "fopen(/nonexistent/mountinfo)"));
