@@ -20,6 +20,7 @@ static const char *const fact_paths[FACT_COUNT][8] = {
     [FACT_GTL_LOADED] = {"gtl.loaded", "gtl.path?", "gtl.file?", NULL},
     [FACT_NCCL_NET] = {"net_plugin.path", "net_plugin.name", "nccl.net", "rccl.net",
                        "nccl.net_plugin", "rccl.net_plugin", NULL},
+    [FACT_SAME_NODE] = {"transport.same_node", NULL},
 };
 
 static const cJSON *lookup(const cJSON *root, const char *path)
@@ -84,4 +85,25 @@ int run_fact_get(const char *provenance_json, enum run_fact fact, char *buf, siz
     }
     cJSON_Delete(root);
     return rc;
+}
+
+int run_hosts_distinct(const char *hosts_json, char *buf, size_t len)
+{
+    snprintf(buf, len, "unknown");
+    cJSON *root = hosts_json ? cJSON_Parse(hosts_json) : NULL;
+    const cJSON *list = cJSON_IsArray(root) ? root : NULL, *h, *k;
+    int n = 0;
+    cJSON_ArrayForEach(h, list)
+    {
+        if (!cJSON_IsString(h)) continue;
+        int seen = 0;
+        cJSON_ArrayForEach(k, list)
+        {
+            if (k == h) break;
+            seen |= cJSON_IsString(k) && !strcmp(k->valuestring, h->valuestring);
+        }
+        if (!seen && n++ == 0) snprintf(buf, len, "%s", h->valuestring);
+    }
+    cJSON_Delete(root);
+    return n;
 }

@@ -127,18 +127,22 @@ int run_cell_command(const struct run_spec *s, const struct run_launcher *l,
                      struct run_argv *out, struct bbd_err *err)
 {
     if (l->prefix(s, out, err) < 0) return -1;
-    if (strcmp(c->mode, "native")) {
+    struct run_container ct;
+    if (run_spec_container(s, c->mode, &ct) == 0) {
         PUSH(out, s->bbd ? s->bbd : self);
         PUSH(out, "exec");
         PUSH(out, "--mode");
         PUSH(out, c->mode);
         if (c->gtl) PUSH(out, "--gtl");
         PUSH(out, "--image");
-        PUSH(out, s->image);
+        PUSH(out, ct.image);
         PUSH(out, "--runtime");
         PUSH(out, s->runtime ? s->runtime : "apptainer");
+        if (run_argv_push_words(out, ct.exec_args) < 0 ||
+            run_argv_push_words(out, ct.mode_args) < 0)
+            goto oom;
         PUSH(out, "--");
-        bench = s->image_bench ? s->image_bench : "bbd-bench";
+        bench = ct.image_bench;
     }
     if (bench_words(s, c, bench, out) < 0) goto oom;
     return 0;

@@ -383,6 +383,7 @@ static void add(char *buf, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
+/* "bw H H at 4 MiB: native 9499.60 MB/s, basic 2100.00 MB/s." for each group. */
 static void answer_extreme(struct rep *r, int want_latency, char *buf, size_t len)
 {
     for (int gi = 0; gi < r->n_grp; gi++) {
@@ -391,54 +392,68 @@ static void answer_extreme(struct rep *r, int want_latency, char *buf, size_t le
         long long size = summary_size(r, g);
         char sz[32];
         fmt_size(sz, sizeof(sz), size);
-        add(buf, len, "%s %s at %s:", g->test, g->placement, sz);
-        for (int s = 0; s < r->n_ser; s++) {
+        add(buf, len, "%s%s %s at %s:", *buf ? " " : "", g->test, g->placement, sz);
+        for (int s = 0, k = 0; s < r->n_ser; s++) {
             double v = group_value(r, g, s, size);
-            if (isfinite(v)) add(buf, len, " %s %.2f %s;", r->ser[s].label, v, g->unit);
+            if (isfinite(v))
+                add(buf, len, "%s %s %.2f %s", k++ ? "," : "", r->ser[s].label, v, g->unit);
         }
-        add(buf, len, " ");
+        add(buf, len, ".");
     }
     if (!*buf) snprintf(buf, len, "not measured in this run.");
 }
 
-/* One answer per distinct provenance of a series: a mode normally has one, but a cell
- * that fell back to another transport must show up, not be hidden behind the first. */
-static void fabric_answer(struct rep *r, int s, const struct store_row *row, int several, char *buf,
-                          size_t len)
+/* What one record's provenance says about libfabric, e.g. "yes, provider tcp;ofi_rxm, bytes
+ * carried by libfabric: libfabric tcp (MPI /opt/.../libmpi.so.12 [image])". */
+static void fabric_text(struct rep *r, const struct store_row *row, char *buf, size_t len)
 {
     char *prov = row->prov_id ? run_store_provenance(r->st, row->prov_id) : NULL;
-    char loaded[64], provider[256], carried[64], mpi[256], where[96] = "";
+    char loaded[64], provider[256], carried[256], mpi[256], origin[32];
     run_fact_get(prov, FACT_FABRIC_LOADED, loaded, sizeof(loaded));
     run_fact_get(prov, FACT_FABRIC_PROVIDER, provider, sizeof(provider));
     run_fact_get(prov, FACT_FABRIC_CARRIED, carried, sizeof(carried));
     run_fact_get(prov, FACT_MPI_LIBRARY, mpi, sizeof(mpi));
-    if (several) snprintf(where, sizeof(where), " [%s %s]", row->test, row->placement);
+    run_fact_get(prov, FACT_MPI_ORIGIN, origin, sizeof(origin));
     if (prov == NULL)
-        add(buf, len, "%s%s: unknown (records carry no provenance); ", r->ser[s].label, where);
+        snprintf(buf, len, "unknown (records carry no provenance)");
     else if (!strcmp(loaded, "no"))
-        add(buf, len, "%s%s: no (libfabric not loaded; MPI %s); ", r->ser[s].label, where, mpi);
-    else
-        add(buf, len, "%s%s: %s, provider %s, bytes carried by libfabric: %s (MPI %s); ",
-            r->ser[s].label, where, loaded, provider, carried, mpi);
+        snprintf(buf, len, "no (libfabric not loaded; carried by: %s; MPI %s [%s])", carried, mpi,
+                 origin);
+    else /* older records say carried: true/false, src/prov names the carrier */
+        snprintf(buf, len, "%s, provider %s, bytes carried by%s: %s (MPI %s [%s])", loaded,
+                 provider, strcmp(carried, "yes") && strcmp(carried, "no") ? "" : " libfabric",
+                 carried, mpi, origin);
     free(prov);
 }
 
+/* One answer per distinct finding of a series: a mode normally has one, but a cell that
+ * fell back to another transport must show up, not be hidden behind the first. */
 static void answer_libfabric(struct rep *r, char *buf, size_t len)
 {
+    enum { MAX_FINDINGS = 8 };
     for (int s = 0; s < r->n_ser; s++) {
-        const struct store_row *first[16];
+        char text[MAX_FINDINGS][1024];
+        const struct store_row *first[MAX_FINDINGS];
         int n = 0;
-        for (int i = 0; i < r->n_rows && n < 16; i++) {
+        long long seen_prov = -1;
+        for (int i = 0; i < r->n_rows && n < MAX_FINDINGS; i++) {
             const struct store_row *row = &r->rows[i];
             if (row->gtl != r->ser[s].gtl || strcmp(row->mode, r->ser[s].mode)) continue;
-            int seen = 0;
+            if (row->prov_id == seen_prov) continue; /* rows of a cell share one provenance */
+            seen_prov = row->prov_id;
+            fabric_text(r, row, text[n], sizeof(text[n]));
+            int dup = 0;
             for (int k = 0; k < n; k++)
-                seen |= first[k]->prov_id == row->prov_id;
-            if (!seen) first[n++] = row;
+                dup |= !strcmp(text[k], text[n]);
+            if (!dup) first[n++] = row;
         }
-        for (int k = 0; k < n; k++)
-            fabric_answer(r, s, first[k], n > 1, buf, len);
+        for (int k = 0; k < n; k++) {
+            add(buf, len, "%s%s", *buf ? "; " : "", r->ser[s].label);
+            if (n > 1) add(buf, len, " [%s %s]", first[k]->test, first[k]->placement);
+            add(buf, len, ": %s", text[k]);
+        }
     }
+    add(buf, len, "%s", *buf ? "." : "not measured in this run.");
 }
 
 static void answer_gtl(struct rep *r, int xccl, char *buf, size_t len)
@@ -460,6 +475,9 @@ static void answer_gtl(struct rep *r, int xccl, char *buf, size_t len)
     add(buf, len, ").");
 }
 
+/* Bandwidth between ranks on one host goes through memory (shared memory, or loopback
+ * when the MPI is told to treat ranks as remote): whatever the figure, it says nothing
+ * about a NIC. The records' hosts list and the provenance tell which case it is. */
 static void answer_nic(struct rep *r, char *buf, size_t len)
 {
     const struct store_row *best = NULL;
@@ -471,15 +489,33 @@ static void answer_nic(struct rep *r, char *buf, size_t len)
         return;
     }
     double nic = r->o->nic_gbps * 1000; /* MB/s */
-    snprintf(buf, len, "%s: best %.2f MB/s (%s%s, %s %s, %lld B) %s one NIC's %.0f MB/s.",
-             best->value > nic ? "yes" : "no", best->value, best->mode, best->gtl ? "+gtl" : "",
-             best->test, best->placement, best->size, best->value > nic ? ">" : "<=", nic);
+    char host[128], carried[256] = "", same[16] = "";
+    int n_hosts = run_hosts_distinct(best->hosts, host, sizeof(host));
+    char *prov = best->prov_id ? run_store_provenance(r->st, best->prov_id) : NULL;
+    run_fact_get(prov, FACT_FABRIC_CARRIED, carried, sizeof(carried));
+    run_fact_get(prov, FACT_SAME_NODE, same, sizeof(same));
+    free(prov);
+    char what[512];
+    snprintf(what, sizeof(what), "best %.2f MB/s (%s%s, %s %s, %lld B", best->value, best->mode,
+             best->gtl ? "+gtl" : "", best->test, best->placement, best->size);
+    if (n_hosts == 1 || (n_hosts == 0 && !strcmp(same, "yes")))
+        snprintf(buf, len,
+                 "not measured: the %s) is intra-node, all ranks on host %s (carried by: %s), "
+                 "not a network measurement.",
+                 what, n_hosts ? host : "(one node per provenance)", carried);
+    else if (n_hosts == 0)
+        snprintf(buf, len, "%s: %s; hosts not recorded) %s one NIC's %.0f MB/s.",
+                 best->value > nic ? "yes" : "no", what, best->value > nic ? ">" : "<=", nic);
+    else
+        snprintf(buf, len, "%s: %s, %d hosts, carried by: %s) %s one NIC's %.0f MB/s.",
+                 best->value > nic ? "yes" : "no", what, n_hosts, carried,
+                 best->value > nic ? ">" : "<=", nic);
 }
 
 static void checklist(struct rep *r)
 {
     const struct run_doc *d = r->o->doc;
-    char buf[4096];
+    char buf[8192];
     d->heading(r->out, 2, "Questions answered from the data");
     buf[0] = '\0';
     answer_extreme(r, 0, buf, sizeof(buf));

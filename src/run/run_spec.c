@@ -38,6 +38,10 @@ struct field {
     {                                                                                              \
         sec, #name, type, offsetof(struct run_spec, name)                                          \
     }
+#define MODE_FIELD(sec, idx, name)                                                                 \
+    {                                                                                              \
+        sec, #name, F_STR, offsetof(struct run_spec, mode_conf[idx].name)                          \
+    }
 /* Every setting, once: the INI reader, the command line and the JSON writer use this. */
 static const struct field fields[] = {
     FIELD("matrix", modes, F_LIST),
@@ -68,10 +72,21 @@ static const struct field fields[] = {
     FIELD("container", image, F_STR),
     FIELD("container", image_bench, F_STR),
     FIELD("container", bbd, F_STR),
+    FIELD("container", exec_args, F_STR),
+    MODE_FIELD("mode.basic", RUN_MODE_BASIC, image),
+    MODE_FIELD("mode.basic", RUN_MODE_BASIC, image_bench),
+    MODE_FIELD("mode.basic", RUN_MODE_BASIC, exec_args),
+    MODE_FIELD("mode.bind", RUN_MODE_BIND, image),
+    MODE_FIELD("mode.bind", RUN_MODE_BIND, image_bench),
+    MODE_FIELD("mode.bind", RUN_MODE_BIND, exec_args),
+    MODE_FIELD("mode.hybrid", RUN_MODE_HYBRID, image),
+    MODE_FIELD("mode.hybrid", RUN_MODE_HYBRID, image_bench),
+    MODE_FIELD("mode.hybrid", RUN_MODE_HYBRID, exec_args),
     FIELD("report", nic_gbps, F_DBL),
 };
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
 
+/* native first, then the container modes in RUN_MODE_* order. */
 static const char *const known_modes[] = {"native", "basic", "bind", "hybrid", NULL};
 static const char *const known_tests[] = {"latency", "bw", "bibw", "mbw", "xccl", NULL};
 
@@ -282,7 +297,8 @@ int run_spec_set_option(struct run_spec *s, const char *name, const char *value,
             return bbd_err_set(err, BBD_EXIT_USAGE, "--%s %s: expected %s=VALUE", name, value,
                                name[0] == 'e' ? "KEY" : "SECTION.KEY");
         char *left = strndup(value, (size_t)(eq - value));
-        char *dot = name[0] == 's' ? strchr(left, '.') : NULL;
+        /* the key is after the last dot: sections may hold one ("mode.bind.image") */
+        char *dot = name[0] == 's' ? strrchr(left, '.') : NULL;
         int rc;
         if (name[0] == 'e')
             rc = run_spec_set(s, "env", left, eq + 1, err);
@@ -332,12 +348,31 @@ int run_spec_check(const struct run_spec *s, struct bbd_err *err)
     if (s->launcher && !in_set(s->launcher, launchers, false))
         return bbd_err_set(err, BBD_EXIT_USAGE, "[launcher] launcher: unknown '%s'", s->launcher);
     if (s->ranks < 2) return bbd_err_set(err, BBD_EXIT_USAGE, "[launcher] ranks: need at least 2");
-    for (int i = 0; i < s->modes.n; i++)
-        if (strcmp(s->modes.item[i], "native") && s->image == NULL)
+    for (int i = 0; i < s->modes.n; i++) {
+        struct run_container c;
+        if (run_spec_container(s, s->modes.item[i], &c) == 0 && c.image == NULL)
             return bbd_err_set(err, BBD_EXIT_USAGE,
-                               "mode %s runs in a container: set [container] image (--image)",
-                               s->modes.item[i]);
+                               "mode %s runs in a container: set [container] image (--image) "
+                               "or [mode.%s] image",
+                               s->modes.item[i], s->modes.item[i]);
+    }
     return 0;
+}
+
+int run_spec_container(const struct run_spec *s, const char *mode, struct run_container *out)
+{
+    for (int m = 0; m < RUN_CONTAINER_MODES; m++) {
+        if (strcmp(known_modes[m + 1], mode)) continue;
+        const struct run_mode_conf *mc = &s->mode_conf[m];
+        out->image = mc->image ? mc->image : s->image;
+        out->image_bench = mc->image_bench  ? mc->image_bench
+                           : s->image_bench ? s->image_bench
+                                            : "bbd-bench";
+        out->exec_args = s->exec_args;
+        out->mode_args = mc->exec_args;
+        return 0;
+    }
+    return -1;
 }
 
 char *run_spec_json(const struct run_spec *s)

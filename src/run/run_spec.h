@@ -17,6 +17,19 @@ struct run_list {
     int n;
 };
 
+/* The modes that run in a container, in the index order of run_spec.mode_conf. */
+enum { RUN_MODE_BASIC, RUN_MODE_BIND, RUN_MODE_HYBRID, RUN_CONTAINER_MODES };
+
+struct run_mode_conf {
+    char *image, *image_bench, *exec_args; /* NULL: [container]'s */
+};
+
+/* What a container mode runs with: [mode.NAME] where set, else [container]. */
+struct run_container {
+    const char *image, *image_bench;
+    const char *exec_args, *mode_args; /* [container]'s words, then [mode.NAME]'s */
+};
+
 struct run_spec {
     /* [matrix] */
     struct run_list modes;      /* native, basic, bind, hybrid */
@@ -46,6 +59,10 @@ struct run_spec {
     char *image;       /* image file or root folder */
     char *image_bench; /* bbd-bench inside the image */
     char *bbd;         /* bbd used for `bbd exec` (default: this program) */
+    char *exec_args;   /* extra words for `bbd exec` (--bind, --app, --host-mpi ...) */
+    /* [mode.basic], [mode.bind], [mode.hybrid]: what differs per mode (another image,
+     * a bbd-bench built against that image's MPI, the host stack to inject). */
+    struct run_mode_conf mode_conf[RUN_CONTAINER_MODES];
     /* [report] */
     double nic_gbps; /* one NIC's bandwidth, GB/s, for the "beyond one NIC" question */
     /* [env]: KEY = VALUE set for every cell */
@@ -69,6 +86,8 @@ int run_spec_set_option(struct run_spec *s, const char *name, const char *value,
                         struct bbd_err *err);
 /* Check the values together (modes, tests known; container settings present). */
 int run_spec_check(const struct run_spec *s, struct bbd_err *err);
+/* The container settings of MODE (basic, bind, hybrid); -1 for native or unknown. */
+int run_spec_container(const struct run_spec *s, const char *mode, struct run_container *out);
 /* "HD", "h d", "H-D" -> "H D"; -1 if not two of H/D. */
 int run_placement_normalise(const char *in, char out[4]);
 /* The whole spec as canonical JSON (stored with the run; equal text = same matrix). */

@@ -403,7 +403,7 @@ int run_store_rows(struct run_store *st, long long run_id, struct store_row **ro
     *n = 0;
     if (prepare(st, &s,
                 "SELECT c.mode,c.gtl,c.test,c.placement,r.unit,r.size,r.value,r.ci95,"
-                " coalesce(r.provenance_id,0) FROM records r JOIN cells c ON r.cell_id=c.id"
+                " coalesce(r.provenance_id,0),r.hosts FROM records r JOIN cells c ON r.cell_id=c.id"
                 " WHERE c.run_id=? AND c.status='ok'"
                 " ORDER BY c.test,c.placement,c.mode,c.gtl,r.size",
                 err) < 0)
@@ -427,6 +427,7 @@ int run_store_rows(struct run_store *st, long long run_id, struct store_row **ro
         r->value = sqlite3_column_double(s, 6);
         r->ci95 = sqlite3_column_type(s, 7) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 7);
         r->prov_id = sqlite3_column_int64(s, 8);
+        r->hosts = sqlite3_column_type(s, 9) == SQLITE_NULL ? NULL : col_dup(s, 9);
     }
     sqlite3_finalize(s);
     if (step != SQLITE_DONE) return db_fail(st, err, "SELECT records");
@@ -440,6 +441,7 @@ void run_store_rows_free(struct store_row *rows, int n)
         free(rows[i].test);
         free(rows[i].placement);
         free(rows[i].unit);
+        free(rows[i].hosts);
     }
     free(rows);
 }

@@ -37,6 +37,7 @@ struct store_row {
     long long size;
     double value, ci95; /* ci95 NaN when unknown */
     long long prov_id;  /* provenance row, 0 when none */
+    char *hosts;        /* the record's "hosts" (JSON array text), NULL when unknown */
 };
 
 /* A cell's outcome, for the report's list of failures. */

@@ -15,6 +15,12 @@ md=bbd-runs/run-1/report.md
 grep -q '^| Size | native |' "$md" || fail "no size/native table in $md"
 grep -q '^| 65536 | ' "$md" || fail "no 64 KiB row"
 grep -q '\*\*Latency?\*\* latency H H at 1 B: native ' "$md" || fail "latency question not answered"
+# one host: the bandwidth is intra-node and the report says so instead of comparing it to a NIC
+grep -q "More than one NIC's worth of bandwidth?\*\* not measured: the best .* is intra-node, all ranks on host $(hostname)" "$md" \
+  || fail "NIC answer does not say intra-node: $(grep 'NIC' "$md")"
+grep -q 'libfabric used (which provider)?\*\* native: no (libfabric not loaded' "$md" || fail "libfabric answer"
+# answers are sentences: no dangling separator
+! grep -E '^- \*\*.*(;|; |: )$' "$md" || fail "checklist answer ends with a separator"
 if command -v gnuplot >/dev/null; then
   grep -q '<svg' bbd-runs/run-1/report.html || fail "gnuplot present but no SVG in the HTML"
 fi

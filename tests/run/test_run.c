@@ -109,6 +109,50 @@ static void test_commands(void **state)
     run_spec_free(&s);
 }
 
+/* [mode.NAME] overrides [container] for that mode only; exec_args of both go before "--". */
+static void test_mode_sections(void **state)
+{
+    (void)state;
+    struct run_spec s;
+    struct bbd_err err = {0};
+    load_spec(&s,
+              "[matrix]\nmodes = basic, hybrid\ntests = latency\n[launcher]\nlauncher = mpiexec\n"
+              "mpiexec = /m/mpiexec\n[container]\nruntime = bwrap\nimage = /r12\n"
+              "image_bench = /opt/b/bbd-bench\nexec_args = --bind /s:/opt/b\n"
+              "[mode.hybrid]\nimage = /r12h\nimage_bench = /opt/o/bbd-bench\n"
+              "exec_args = --bind /ofi:/opt/mpich-ofi --host-fabric /lf.so\n");
+    assert_int_equal(run_spec_check(&s, &err), 0);
+    struct run_cell *cells = NULL;
+    assert_int_equal(run_matrix_expand(&s, &cells, &err), 2);
+    const struct run_launcher *l = run_launcher_pick(&s, &err);
+    const char *want[] = {
+        "/m/mpiexec -n 2 /bin/bbd exec --mode basic --image /r12 --runtime bwrap --bind /s:/opt/b "
+        "-- /opt/b/bbd-bench latency --timeout 295 --json - H H\n",
+        "/m/mpiexec -n 2 /bin/bbd exec --mode hybrid --image /r12h --runtime bwrap --bind "
+        "/s:/opt/b "
+        "--bind /ofi:/opt/mpich-ofi --host-fabric /lf.so -- /opt/o/bbd-bench latency --timeout 295 "
+        "--json - H H\n"};
+    for (int i = 0; i < 2; i++) {
+        struct run_argv a;
+        run_argv_init(&a);
+        assert_int_equal(run_cell_command(&s, l, &cells[i], "/bin/bbd", "/b/bbd-bench", &a, &err),
+                         0);
+        char *line = joined(&a);
+        assert_string_equal(line, want[i]);
+        free(line);
+        run_argv_free(&a);
+    }
+    /* --set reaches a dotted section; without any image a container mode is refused */
+    assert_int_equal(run_spec_set_option(&s, "set", "mode.basic.image=/r13", &err), 0);
+    assert_string_equal(s.mode_conf[RUN_MODE_BASIC].image, "/r13");
+    assert_int_equal(run_spec_set_option(&s, "image", "", &err), 0);
+    assert_int_equal(run_spec_set_option(&s, "modes", "bind", &err), 0);
+    assert_int_equal(run_spec_check(&s, &err), -1);
+    assert_non_null(strstr(err.msg, "[mode.bind] image"));
+    free(cells);
+    run_spec_free(&s);
+}
+
 static FILE *fixture(const char *name)
 {
     char path[4096];
@@ -215,7 +259,8 @@ static void test_store_report_compare(void **state)
     free(text);
     text = render(st, cxi, 0, NULL);
     assert_non_null(strstr(text, "| 4194304 | 22222.70 |"));
-    assert_non_null(strstr(text, "no: best 22222.70 MB/s (x, bw H H, 4194304 B) <= one NIC"));
+    assert_non_null(strstr(
+        text, "no: best 22222.70 MB/s (x, bw H H, 4194304 B; hosts not recorded) <= one NIC"));
     free(text);
     run_store_close(st);
     unlink(db);
@@ -224,9 +269,8 @@ static void test_store_report_compare(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_spec_and_matrix),
-        cmocka_unit_test(test_commands),
-        cmocka_unit_test(test_import_jsonl),
+        cmocka_unit_test(test_spec_and_matrix),      cmocka_unit_test(test_commands),
+        cmocka_unit_test(test_mode_sections),        cmocka_unit_test(test_import_jsonl),
         cmocka_unit_test(test_store_report_compare),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
