@@ -414,15 +414,18 @@ static void fabric_text(struct rep *r, const struct store_row *row, char *buf, s
     run_fact_get(prov, FACT_FABRIC_CARRIED, carried, sizeof(carried));
     run_fact_get(prov, FACT_MPI_LIBRARY, mpi, sizeof(mpi));
     run_fact_get(prov, FACT_MPI_ORIGIN, origin, sizeof(origin));
+    /* src/prov's summary reads "libfabric provider tcp;ofi_rxm": the answer names the provider */
+    const char *pfx = "libfabric provider ", *pv = provider;
+    if (!strncmp(pv, pfx, strlen(pfx))) pv += strlen(pfx);
     if (prov == NULL)
         snprintf(buf, len, "unknown (records carry no provenance)");
     else if (!strcmp(loaded, "no"))
         snprintf(buf, len, "no (libfabric not loaded; carried by: %s; MPI %s [%s])", carried, mpi,
                  origin);
     else /* older records say carried: true/false, src/prov names the carrier */
-        snprintf(buf, len, "%s, provider %s, bytes carried by%s: %s (MPI %s [%s])", loaded,
-                 provider, strcmp(carried, "yes") && strcmp(carried, "no") ? "" : " libfabric",
-                 carried, mpi, origin);
+        snprintf(buf, len, "%s, provider %s, bytes carried by%s: %s (MPI %s [%s])", loaded, pv,
+                 strcmp(carried, "yes") && strcmp(carried, "no") ? "" : " libfabric", carried, mpi,
+                 origin);
     free(prov);
 }
 

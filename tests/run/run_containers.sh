@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# bbd run --config with the container modes run for real: native, basic, bind and hybrid,
+# each cell `mpiexec.mpich -n 2 bbd exec --mode M --runtime bwrap ... -- bbd-bench ...`
+# (the launcher outside, one container per rank, as `srun apptainer exec` does).
+#   basic:  Debian 12 image root, its own MPICH 4.0.2 (ch4:ucx)
+#   bind:   Debian 13 image root (MPICH 4.2.1), the host's MPICH 4.0.2 bound over it
+#   hybrid: Debian 12 image root + MPICH ch4:ofi (scripts/build-mpich-ofi, bound in at
+#           /opt/mpich-ofi as the image's MPI) with the host's libfabric bound over the image's
+# bbd-bench is the build tree's, bound in at /opt/bbd-bench (for hybrid: the same sources built
+# against the ch4:ofi MPICH). Every cell must be stored ok, the report must answer "is libfabric
+# used" per mode from the provenance, and the records must say where the MPI file came from.
+. "$(dirname "$0")/lib.sh"
+cd "$work"
+r12=$("$BBD_SOURCE_DIR/scripts/make-image-root" debian12)
+r13=$("$BBD_SOURCE_DIR/scripts/make-image-root" debian13)
+ofi=$("$BBD_SOURCE_DIR/scripts/build-mpich-ofi")
+mpich=$(realpath /usr/lib/x86_64-linux-gnu/libmpich.so.12)
+fabric=$(realpath /usr/lib/x86_64-linux-gnu/libfabric.so.1)
+
+# What the containers see at /opt/bbd-bench: bbd-bench and, beside it, the provenance
+# interposer it looks for there.
+stage() { # stage DIR BUILD
+  mkdir -p "$1"
+  cp "$2/src/bench/bbd-bench" "$2/src/prov/libbbd-prov-audit.so" "$1/"
+}
+stage "$work/bench-ucx" "$BBD_BUILD_DIR"
+# bbd-bench for the hybrid image: built against the image's MPI (ch4:ofi), found at the
+# path it has inside the container. Kept in the build tree, so later runs only relink.
+ofi_build=$BBD_BUILD_DIR/tests/run/bench-ofi
+if [ ! -f "$ofi_build/CMakeCache.txt" ]; then
+  cmake -S "$BBD_SOURCE_DIR" -B "$ofi_build" -DMPI_C_COMPILER="$ofi/bin/mpicc" \
+    -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath,/opt/mpich-ofi/lib" >"$work/ofi-cmake.log" 2>&1 \
+    || { cat "$work/ofi-cmake.log"; fail "configuring bbd-bench against $ofi"; }
+fi
+cmake --build "$ofi_build" -j2 --target bbd-bench bbd-prov-audit >"$work/ofi-build.log" 2>&1 \
+  || { tail -30 "$work/ofi-build.log"; fail "building bbd-bench against $ofi"; }
+stage "$work/bench-ofi" "$ofi_build"
+readelf -d "$work/bench-ofi/bbd-bench" | grep -q 'NEEDED.*\[libmpi.so.12\]' || fail "ofi bbd-bench does not need libmpi.so.12"
+
+cat >matrix.ini <<INI
+[matrix]
+modes = native, basic, bind, hybrid
+tests = latency, bw
+placements = H H
+[bench]
+sizes = 1:65536
+timeout = 120
+[launcher]
+launcher = mpiexec
+mpiexec = mpiexec.mpich
+[container]
+runtime = bwrap
+image = $r12
+image_bench = /opt/bbd-bench/bbd-bench
+exec_args = --app /opt/bbd-bench/bbd-bench
+[mode.basic]
+exec_args = --bind $work/bench-ucx:/opt/bbd-bench
+[mode.bind]
+image = $r13
+exec_args = --bind $work/bench-ucx:/opt/bbd-bench --host-mpi $mpich
+[mode.hybrid]
+exec_args = --bind $work/bench-ofi:/opt/bbd-bench --bind $ofi:/opt/mpich-ofi --host-fabric $fabric
+[env]
+; one container per rank: bwrap gives each its own /dev/shm and /tmp, so MPICH's
+; shared memory cannot reach the other rank; it must treat the ranks as remote
+MPIR_CVAR_NOLOCAL = 1
+FI_PROVIDER = tcp
+INI
+"$BBD" run --config matrix.ini | tee run.log || fail "bbd run failed: $(grep -A1 'failed' run.log | head -5)"
+expect_eq "$(sql "select count(*) from cells where status='ok'")" 8 "ok cells (4 modes x 2 tests)"
+grep -q '^\[8/8\] hybrid/gtl-off/bw/H H: ok' run.log || fail "no progress line for the last cell"
+cmd=$(cat bbd-runs/run-1/cell-005-bind-gtloff-latency-HH/command)
+case "$cmd" in
+  *"mpiexec.mpich -n 2 $BBD exec --mode bind --image $r13 --runtime bwrap --app /opt/bbd-bench/bbd-bench --bind $work/bench-ucx:/opt/bbd-bench --host-mpi $mpich -- /opt/bbd-bench/bbd-bench latency"*) ;;
+  *) fail "bind cell command: $cmd" ;;
+esac
+
+# Provenance of the stored records, per mode (sqlite's JSON functions on the whole line).
+prov() { # prov MODE JSON-PATH -> distinct values over the mode's records
+  sql "select distinct json_extract(r.json,'\$.provenance.$2') from records r join cells c
+       on r.cell_id=c.id where c.mode='$1'"
+}
+expect_eq "$(prov basic mpi.origin)" image "basic: MPI file origin"
+expect_eq "$(prov basic mpi.release)" 4.0.2 "basic: Debian 12 image's MPICH"
+expect_eq "$(prov basic libfabric.loaded)" 0 "basic: libfabric loaded"
+expect_eq "$(prov bind mpi.origin)" host "bind: MPI file origin"
+expect_eq "$(prov bind mpi.host_path)" "$mpich" "bind: host MPI file"
+expect_eq "$(prov bind mpi.path)" /usr/lib/x86_64-linux-gnu/libmpich.so.12.4.1 "bind: lands on the image's MPICH file"
+expect_eq "$(prov bind ucx.origin)" image "bind: UCX from the Debian 13 image"
+expect_eq "$(prov hybrid mpi.device)" ch4:ofi "hybrid: image MPI device"
+expect_eq "$(prov hybrid mpi.path)" /opt/mpich-ofi/lib/libmpi.so.12.2.2 "hybrid: image MPI file"
+expect_eq "$(prov hybrid libfabric.origin)" host "hybrid: libfabric origin"
+expect_eq "$(prov hybrid libfabric.host_path)" "$fabric" "hybrid: host libfabric file"
+expect_eq "$(prov hybrid transport.libfabric_carries)" 1 "hybrid: libfabric carried the bytes"
+expect_eq "$(prov hybrid "libfabric.opened[1].provider")" "tcp;ofi_rxm" "hybrid: provider opened"
+
+md=bbd-runs/run-1/report.md
+grep -E "Bandwidth\?|Latency\?" "$md"
+answer=$(grep "Is libfabric used" "$md")
+echo "$answer"
+grep -q 'basic: no (libfabric not loaded; carried by: UCX (MPICH ch4:ucx); MPI [^ ]*libmpich.so.12.2.2 \[image\])' <<<"$answer" || fail "basic libfabric answer"
+grep -q 'bind: no (libfabric not loaded; carried by: UCX (MPICH ch4:ucx); MPI [^ ]*libmpich.so.12.4.1 \[host\])' <<<"$answer" || fail "bind libfabric answer"
+grep -q 'hybrid: yes, provider tcp;ofi_rxm, bytes carried by: libfabric tcp;ofi_rxm (MPI shared memory off: MPIR_CVAR_NOLOCAL) (MPI /opt/mpich-ofi/lib/libmpi.so.12.2.2 \[host\])' <<<"$answer" \
+  || fail "hybrid libfabric answer"
+grep -q '^| Size | native | basic | bind | hybrid | basic / native | bind / native | hybrid / native |' "$md" \
+  || fail "no side-by-side table of the four modes"
+
+# A plan that would fail at run time is refused before launch: the cell is recorded as failed
+# with bbd exec's reason, and the matrix goes on.
+if [ -e /usr/lib/x86_64-linux-gnu/libmpi.so.40 ]; then
+  "$BBD" run --config matrix.ini --db refuse.db --modes bind,basic --tests latency \
+    --set "mode.bind.exec_args=--bind $work/bench-ucx:/opt/bbd-bench --host-mpi /usr/lib/x86_64-linux-gnu/libmpi.so.40" \
+    >refuse.log 2>&1 && fail "a refused plan did not fail the run"
+  expect_eq "$(sqlite3 refuse.db "select c.mode||':'||c.status from cells c order by id" | tr '\n' ' ')" \
+    "bind:failed basic:ok " "refused cell recorded, matrix went on"
+  sqlite3 refuse.db "select reason from cells where mode='bind'" | grep -q 'MPI ABI mismatch' \
+    || fail "refusal reason: $(sqlite3 refuse.db "select reason from cells where mode='bind'")"
+fi
+echo "PASS run_containers_bwrap"
