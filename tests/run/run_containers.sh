@@ -24,18 +24,9 @@ stage() { # stage DIR BUILD
   cp "$2/src/bench/bbd-bench" "$2/src/prov/libbbd-prov-audit.so" "$1/"
 }
 stage "$work/bench-ucx" "$BBD_BUILD_DIR"
-# bbd-bench for the hybrid image: built against the image's MPI (ch4:ofi), found at the
-# path it has inside the container. Kept in the build tree, so later runs only relink.
-ofi_build=$BBD_BUILD_DIR/tests/run/bench-ofi
-if [ ! -f "$ofi_build/CMakeCache.txt" ]; then
-  cmake -S "$BBD_SOURCE_DIR" -B "$ofi_build" -DMPI_C_COMPILER="$ofi/bin/mpicc" \
-    -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath,/opt/mpich-ofi/lib" >"$work/ofi-cmake.log" 2>&1 \
-    || { cat "$work/ofi-cmake.log"; fail "configuring bbd-bench against $ofi"; }
-fi
-cmake --build "$ofi_build" -j2 --target bbd-bench bbd-prov-audit >"$work/ofi-build.log" 2>&1 \
-  || { tail -30 "$work/ofi-build.log"; fail "building bbd-bench against $ofi"; }
+# bbd-bench for the hybrid image: built against the image's MPI (ch4:ofi).
+ofi_build=$(build_bench_ofi "$ofi")
 stage "$work/bench-ofi" "$ofi_build"
-readelf -d "$work/bench-ofi/bbd-bench" | grep -q 'NEEDED.*\[libmpi.so.12\]' || fail "ofi bbd-bench does not need libmpi.so.12"
 
 cat >matrix.ini <<INI
 [matrix]
