@@ -46,10 +46,14 @@ done
 cmp -s "$root$prefix/share/bbd/versions.env" "$src/containers/versions.env" ||
   fail "the image's versions.env is not this checkout's"
 
-# --- run inside the image, basic mode: the image's own root, nothing bound from the host ---
+# --- run inside the image, basic mode: the image's own root; like apptainer, only the
+# host's /etc/hosts comes in (hydra resolves the node name), and a folder for results ---
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 in_image() {
-  bwrap --bind "$root" / --proc /proc --dev /dev --tmpfs /tmp --unshare-pid --die-with-parent \
-    --clearenv --setenv PATH "$prefix/bin:/usr/bin:/bin" --setenv HOME /tmp "$@"
+  bwrap --bind "$root" / --ro-bind /etc/hosts /etc/hosts --proc /proc --dev /dev --tmpfs /tmp \
+    --bind "$work" /results --unshare-pid --die-with-parent \
+    --clearenv --setenv PATH "$prefix/bin:/usr/sbin:/usr/bin:/sbin:/bin" --setenv HOME /tmp "$@"
 }
 ld=$(in_image ldconfig -p)
 grep -q "libmpi.so.12 .*=> $prefix/lib/libmpi.so.12" <<<"$ld" || fail "ld.so.cache has no $prefix/lib/libmpi.so.12"
@@ -60,7 +64,7 @@ grep -q "libfabric.so.1 => $prefix/lib/libfabric.so.1" <<<"$deps" || fail "the i
 device=$(in_image mpichversion | grep -i 'device')
 echo "$device"
 grep -q 'ch4:ofi' <<<"$device" || fail "MPICH in the image is not ch4:ofi: $device"
-in_image fi_info -p tcp -f sockets >/dev/null 2>&1 || in_image fi_info -p tcp >/dev/null ||
+in_image fi_info -p tcp >/dev/null ||
   fail "fi_info finds no tcp provider in the image"
 
 check_records() { # LABEL TEXT: the OSU table must hold 13 sizes, each validated, latency > 0
@@ -68,23 +72,45 @@ check_records() { # LABEL TEXT: the OSU table must hold 13 sizes, each validated
   rows=$(awk '/^[0-9]+ +[0-9.]+ +Pass$/ && $2 > 0 {n++} END {print n + 0}' <<<"$text")
   [ "$rows" -eq 13 ] || fail "$label: $rows of 13 sizes validated with a positive latency"
 }
-out=$(in_image mpiexec -n 2 bbd-bench latency -m 1:4096 -i 200 -x 20 -c --timeout 120 --json - 2>&1) ||
-  fail "bbd-bench latency -c failed in the image: $out"
-echo "$out" | grep -v '^{'
-json=$(grep '^{' <<<"$out")
-[ "$(grep -c '"test":"latency"' <<<"$json")" -eq 13 ] || fail "expected 13 latency records"
-grep -q '"validated":true' <<<"$json" || fail "records are not validated"
-! grep -q '"errors":[1-9]' <<<"$json" || fail "validation found wrong bytes"
-grep -q '"mpi_version":"MPICH Version:[^"]*'"$(pin MPICH_VERSION)" <<<"$json" ||
-  fail "records do not name the image's MPICH $(pin MPICH_VERSION)"
+latency() { # NAME ENV...: bbd-bench latency -c, 2 ranks, in the image; JSON to $work/NAME.jsonl
+  local name=$1
+  shift
+  in_image env "$@" mpiexec -n 2 bbd-bench latency -m 1:4096 -i 200 -x 20 -c --timeout 120 \
+    --json "/results/$name.jsonl" 2>&1
+}
+check_json() { # NAME: 13 validated latency records from the image's own MPICH and libfabric
+  local name=$1 json
+  json=$(cat "$work/$name.jsonl")
+  [ "$(grep -c '"test":"latency"' <<<"$json")" -eq 13 ] || fail "$name: expected 13 latency records"
+  [ "$(grep -c '"validated":true' <<<"$json")" -eq 13 ] || fail "$name: records are not validated"
+  ! grep -q '"errors":[1-9]' <<<"$json" || fail "$name: validation found wrong bytes"
+  grep -q '"mpi_version":"MPICH Version:[^"]*'"$(pin MPICH_VERSION)" <<<"$json" ||
+    fail "$name: records do not name the image's MPICH $(pin MPICH_VERSION)"
+  # Provenance (when bbd-bench records it): both libraries came from the image.
+  if grep -q '"provenance":{"schema"' <<<"$json"; then
+    grep -q '"mpi":{[^}]*"path":"'"$prefix"'/lib/libmpi.so[^}]*"origin":"image"' <<<"$json" ||
+      fail "$name: provenance does not show the image's libmpi"
+    grep -q '"libfabric":{[^}]*"path":"'"$prefix"'/lib/libfabric.so[^}]*"origin":"image"' <<<"$json" ||
+      fail "$name: provenance does not show the image's libfabric"
+  fi
+}
+out=$(latency shm) || fail "bbd-bench latency -c failed in the image: $out"
+echo "--- MPICH shared memory"
+echo "$out"
 check_records "shared memory" "$out"
+check_json shm
 
 # The same pair forced through libfabric: no MPICH shared memory, tcp provider only.
-tcp=$(in_image env MPIR_CVAR_NOLOCAL=1 FI_PROVIDER=tcp mpiexec -n 2 bbd-bench latency -m 1:4096 \
-  -i 200 -x 20 -c --timeout 120 2>&1) || fail "bbd-bench over libfabric tcp failed: $tcp"
+tcp=$(latency tcp MPIR_CVAR_NOLOCAL=1 FI_PROVIDER=tcp) || fail "bbd-bench over libfabric tcp failed: $tcp"
 echo "--- libfabric tcp (MPIR_CVAR_NOLOCAL=1 FI_PROVIDER=tcp)"
 echo "$tcp"
 check_records "libfabric tcp" "$tcp"
+check_json tcp
+if grep -q '"transport":{' "$work/tcp.jsonl"; then
+  grep -q '"libfabric_carries":true' "$work/tcp.jsonl" ||
+    fail "provenance says libfabric did not carry the bytes with MPIR_CVAR_NOLOCAL=1"
+  grep -q '"provider":"tcp"' "$work/tcp.jsonl" || fail "provenance does not name the tcp provider"
+fi
 shm1=$(awk '$1 == 1 {print $2}' <<<"$out")
 tcp1=$(awk '$1 == 1 {print $2}' <<<"$tcp")
 echo "1-byte latency: MPICH shared memory $shm1 us, libfabric tcp $tcp1 us (load-dependent, not asserted)"
@@ -97,13 +123,29 @@ fi
 echo "FI_PROVIDER=no-such-provider fails as it must: $(grep -m1 -i 'fi_\|ofi\|provider\|error' <<<"$none")"
 
 # --- bbd plan inspects the exported root ---
+# Hybrid mode swaps the image's libfabric for the host's. Whether that can work follows
+# from the ELF files alone: the newest FABRIC_x.y the image's libmpi asks for against the
+# newest the host's libfabric defines. bbd plan must reach the same verdict before launch.
 bbd=$build/src/bbd/bbd
-if [ -x "$bbd" ] && "$bbd" plan --help 2>&1 | grep -q -- '--image'; then
+host_fabric=$(ldconfig -p | awk '/libfabric.so.1 .*x86-64/ {print $NF; exit}')
+if [ -x "$bbd" ] && "$bbd" plan --help 2>&1 | grep -q -- '--image' && [ -n "$host_fabric" ]; then
   plan=$("$bbd" plan --mode basic --image "$root" --format json 2>&1) || fail "bbd plan --mode basic failed: $plan"
-  echo "bbd plan --mode basic: $plan" | head -c 2000
-  echo
-  grep -q "bbd-bench\|$prefix" <<<"$plan" || fail "bbd plan's answer does not mention the image's bbd-bench"
+  grep -qF "\"image\":\"$root\"" <<<"$plan" || fail "bbd plan --mode basic: $plan"
+  newest() { grep -oE 'FABRIC_[0-9]+\.[0-9]+' | sort -t_ -k2 -V | tail -1; }
+  need=$(objdump -T "$root$prefix/lib/libmpi.so.12" | newest)
+  have=$(objdump -T "$host_fabric" | newest)
+  rc=0
+  plan=$("$bbd" plan --mode hybrid --image "$root" --host-fabric "$host_fabric" --format json 2>&1) || rc=$?
+  echo "bbd plan --mode hybrid: image libmpi needs $need, host $host_fabric has $have: exit $rc"
+  echo "$plan" | tail -3
+  if [ "$(printf '%s\n' "$need" "$have" | sort -t_ -k2 -V | tail -1)" = "$have" ]; then
+    [ "$rc" -eq 0 ] || fail "bbd plan refused hybrid mode although the host has $have >= $need"
+    grep -qF "$prefix/lib/libfabric.so" <<<"$plan" || fail "bbd plan does not replace the image's libfabric"
+  else
+    [ "$rc" -eq 1 ] || fail "bbd plan accepted hybrid mode although the host's libfabric lacks $need"
+    grep -qF "$need" <<<"$plan" || fail "bbd plan's refusal does not name $need"
+  fi
 else
-  echo "note: $bbd has no plan command in this build; image inspection not checked"
+  echo "note: no bbd plan in $build or no host libfabric; image inspection not checked"
 fi
 echo "PASS"
