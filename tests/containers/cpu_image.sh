@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # cpu_image.sh — build the CPU flavour for real and use it:
-#   debootstrap base (scripts/container-base) + MPICH and libfabric from Debian's source
-#   packages (scripts/container-sources-debian) -> buildah bud (scripts/build-image,
-#   pin set "debian") -> exported root file system (cached) -> checks on its contents ->
+#   scripts/container-cpu-root: debootstrap base + MPICH and libfabric from Debian's
+#   source packages -> buildah bud (scripts/build-image, pin set "debian") -> exported
+#   root file system (cached) -> checks on its contents ->
 #   bbd-bench latency -c inside it with bwrap in basic mode (nothing from the host),
 #   once through MPICH's shared memory and once forced through libfabric's tcp provider
 #   -> bbd plan inspects the root (when the plan part is built).
@@ -20,11 +20,8 @@ pin() { # the debian pin set's value of KEY, read from the versions file
     "$src/containers/versions.env" "$1"
 }
 
-"$src/scripts/container-base" bookworm >/dev/null
-sources=$("$src/scripts/container-sources-debian")
 t0=$(date +%s)
-root=$("$src/scripts/build-image" --flavour cpu --no-cxi --pins debian --local-sources "$sources" \
-  --mpich-features minimal --jobs "${BBD_JOBS:-2}" --export-rootfs)
+root=$("$src/scripts/container-cpu-root")
 echo "image root: $root ($(($(date +%s) - t0)) s to build or find in the cache)"
 prefix=/opt/bitbulldozer
 
