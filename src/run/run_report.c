@@ -548,8 +548,8 @@ static int run_header(struct rep *r, long long run_id, struct bbd_err *err)
     char title[128], buf[1024];
     snprintf(title, sizeof(title), "bitbulldozer report: run %lld", run_id);
     d->begin(r->out, title);
-    snprintf(buf, sizeof(buf), "%s %s%s%s on %s, started %s, finished %s, status %s, bbd %s.",
-             run.kind, run.label ? "\"" : "", run.label ? run.label : "", run.label ? "\"" : "",
+    snprintf(buf, sizeof(buf), "%s%s%s%s on %s, started %s, finished %s, status %s, bbd %s.",
+             run.kind, run.label ? " \"" : "", run.label ? run.label : "", run.label ? "\"" : "",
              run.host, run.started, run.finished ? run.finished : "-", run.status, run.bbd_version);
     d->para(r->out, buf);
     if (run.folder) {

@@ -71,6 +71,7 @@ prov() { # prov MODE JSON-PATH -> distinct values over the mode's records
   sql "select distinct json_extract(r.json,'\$.provenance.$2') from records r join cells c
        on r.cell_id=c.id where c.mode='$1'"
 }
+expect_eq "$(prov basic container)" bwrap "basic: provenance sees the container"
 expect_eq "$(prov basic mpi.origin)" image "basic: MPI file origin"
 expect_eq "$(prov basic mpi.release)" 4.0.2 "basic: Debian 12 image's MPICH"
 expect_eq "$(prov basic libfabric.loaded)" 0 "basic: libfabric loaded"
