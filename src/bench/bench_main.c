@@ -6,6 +6,8 @@
 #include "mpi_gpu.h"
 #include "output.h"
 #include "watchdog.h"
+#include "xccl_bench.h"
+#include "xccl_output.h"
 #ifdef BBD_HAVE_PROV
 #include "prov.h"
 #endif
@@ -29,7 +31,13 @@ struct bench_run {
     char mpi_version[MPI_MAX_LIBRARY_VERSION_STRING];
     char *hosts_buf;    /* nranks * HOST_LEN */
     const char **hosts; /* distinct host names */
-    int local_rank;
+    int local_rank, local_size;
+    bool xccl;          /* an xccl test: NCCL/RCCL instead of MPI for the data */
+    struct xccl_run xr; /* its library, GPU, communicator and buffers */
+    char *xccl_json;    /* its "xccl" JSON object as of the last size */
+    double busbw_sum;   /* for the "# Avg bus bandwidth" footer */
+    int busbw_n;
+    unsigned long long wrong_total;
     char transfer_why[256];
     char run_id[128];
     char *cmdline;
@@ -76,6 +84,7 @@ static int topology(struct bench_run *b, struct bbd_err *err)
     int rc = MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local);
     if (rc != MPI_SUCCESS) return bench_mpi_fail(err, "MPI_Comm_split_type", rc);
     MPI_Comm_rank(local, &b->local_rank);
+    MPI_Comm_size(local, &b->local_size);
     MPI_Comm_free(&local);
     char me[HOST_LEN] = "";
     int len;
@@ -133,6 +142,25 @@ static int setup_gpu(struct bench_run *b, enum xfer_path *path, struct bbd_err *
         break;
     }
     return 0;
+}
+
+/* xccl tests: library, GPU (one per rank on each node), then the communicator. */
+static int setup_xccl(struct bench_run *b, struct bbd_err *err)
+{
+    return xccl_run_open(&b->xr, &b->o, b->c.rank, b->c.nranks, b->local_rank, b->local_size,
+                         b->hosts_buf + (size_t)b->c.rank * HOST_LEN, err);
+}
+
+static void print_xccl_setup(struct bench_run *b)
+{
+    if (b->c.rank != 0) return;
+    struct bbd_err err = {0};
+    char name[256] = "";
+    struct gpu *g = b->xr.gpu;
+    g->ops->device_name(g, b->local_rank, name, sizeof(name), &err);
+    fprintf(stderr, "bbd-bench: xccl: %s %s from %s; %s runtime %s (%d), device \"%s\"\n",
+            b->xr.lib->name, b->xr.lib->version, b->xr.lib->library, g->name, g->library,
+            g->runtime_version, name);
 }
 
 /* The same transfer word for the whole job: host, direct, staged or mixed. */
@@ -229,7 +257,8 @@ static int setup(struct bench_run *b, int argc, char **argv, int *code)
     b->t = bench_test_get(b->o.test);
     struct bench_ctx *c = &b->c;
     c->comm = MPI_COMM_WORLD;
-    c->pairs = c->nranks / 2;
+    b->xccl = opts_is_xccl(b->o.test);
+    c->pairs = b->xccl ? 1 : c->nranks / 2;
     c->side = c->rank < c->pairs ? 0 : 1;
     c->peer = c->side == 0 ? c->rank + c->pairs : c->rank - c->pairs;
     c->window = b->t->latency ? 1 : b->o.window;
@@ -239,9 +268,16 @@ static int setup(struct bench_run *b, int argc, char **argv, int *code)
     b->mpi_version[strcspn(b->mpi_version, "\n")] = '\0';
     b->table = stdout;
     enum xfer_path path = XFER_PATH_HOST;
-    failed = topology(b, &err) || setup_gpu(b, &path, &err);
+    failed = topology(b, &err) || (b->xccl ? setup_xccl(b, &err) : setup_gpu(b, &path, &err));
     if (any_failed(b, failed, &err, code)) return -1;
-    failed = xfer_setup(&c->x, b->gpu, path, b->o.max_size, b->t->windowed ? c->window : 1, &err) ||
+    if (b->xccl) {
+        /* every rank reached this point, so ncclCommInitRank cannot wait for a dead peer */
+        failed = xccl_run_connect(&b->xr, MPI_COMM_WORLD, &err);
+        if (any_failed(b, failed, &err, code)) return -1;
+        c->xccl = &b->xr;
+    }
+    failed = (!b->xccl && xfer_setup(&c->x, b->gpu, path, b->o.max_size,
+                                     b->t->windowed ? c->window : 1, &err)) ||
              harness_init(&b->h, &b->o, &err) || open_json(b, &err);
     c->reqs = calloc(2 * (size_t)c->window, sizeof(MPI_Request));
     c->stats = calloc(2 * (size_t)c->window, sizeof(MPI_Status));
@@ -266,10 +302,18 @@ static int setup(struct bench_run *b, int argc, char **argv, int *code)
     /* Every rank learns which GPU API is in use (rank 0 may be on the host side):
      * agree on an index into gpu_backends, -1 for none. */
     int api = -1, job_api = -1;
-    for (int i = 0; b->gpu && gpu_backends[i].name; i++)
-        if (!strcmp(gpu_backends[i].name, b->gpu->name)) api = i;
+    struct gpu *g = b->xccl ? b->xr.gpu : b->gpu;
+    for (int i = 0; g && gpu_backends[i].name; i++)
+        if (!strcmp(gpu_backends[i].name, g->name)) api = i;
     MPI_Allreduce(&api, &job_api, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     b->ri.gpu_api = job_api < 0 ? "none" : gpu_backends[job_api].name;
+    if (b->xccl) {
+        b->ri.transfer = "direct"; /* device pointers straight to the library */
+        b->ri.dtype = xccl_dtypes[b->xr.dtype].name;
+        b->ri.redop = xccl_reduces(b->o.test) ? xccl_redops[b->xr.op].name : "none";
+        b->ri.root = xccl_rooted(b->o.test) ? b->xr.root : -1;
+        print_xccl_setup(b);
+    }
     if (b->gpu && b->transfer_why[0] && c->rank == c->pairs * c->side) {
         char name[256] = "";
         b->gpu->ops->device_name(b->gpu, b->local_rank % 1, name, sizeof(name), &err);
@@ -285,6 +329,8 @@ static int setup(struct bench_run *b, int argc, char **argv, int *code)
 
 static void teardown(struct bench_run *b)
 {
+    xccl_run_close(&b->xr);
+    free(b->xccl_json);
     if (b->json_fd > 2) close(b->json_fd);
     xfer_teardown(&b->c.x);
     gpu_close(b->gpu);
@@ -297,6 +343,110 @@ static void teardown(struct bench_run *b)
     free(b->prov_json);
 }
 
+/* Is this an xccl collective (nccl-tests layout), not xccl latency / bw (OSU layout)? */
+static bool xccl_collective(const struct bench_run *b)
+{
+    return b->xccl && xccl_coll_get(b->o.test) != NULL;
+}
+
+static void xccl_about(const struct bench_run *b, struct xccl_about *a)
+{
+    *a = (struct xccl_about){b->xr.lib->name, b->xr.lib->version, b->xr.lib->library,
+                             b->xr.plugins,   &b->xr.tr,          b->ri.nhosts};
+}
+
+/* Collective: read the libraries' logs again (connections are made lazily, so the
+ * transports are known only after traffic) and rebuild the "xccl" JSON object. */
+static void refresh_xccl(struct bench_run *b)
+{
+    struct bbd_err err = {0};
+    if (xccl_run_transport(&b->xr, MPI_COMM_WORLD, &err) && b->c.rank == 0)
+        fprintf(stderr, "bbd-bench: warning: xccl transport: %s\n", err.msg);
+    if (b->c.rank != 0) return;
+    struct xccl_about a;
+    xccl_about(b, &a);
+    struct jsonw w;
+    jsonw_init(&w);
+    xccl_out_json(&w, &a);
+    free(b->xccl_json);
+    b->xccl_json = w.oom ? NULL : strdup(jsonw_text(&w));
+    b->ri.xccl_json = b->xccl_json;
+    jsonw_free(&w);
+}
+
+/* The nccl-tests figures of one measured variant (rank 0). */
+static void xccl_figures(const struct bench_run *b, struct size_result *r, bool in_place)
+{
+    r->xccl = true;
+    r->in_place = in_place;
+    if (xccl_collective(b)) {
+        size_t elt = xccl_dtypes[b->xr.dtype].size;
+        r->count = xccl_count(b->o.test, r->size, elt, b->c.nranks);
+        r->time_us = r->mean_time * 1e6;
+        r->algbw = r->mean_time > 0.0 ? (double)(r->count * elt) / 1e9 / r->mean_time : 0.0;
+        r->busbw = r->algbw * xccl_bus_factor(b->o.test, b->c.nranks);
+        return;
+    }
+    r->count = r->size; /* uint8 elements */
+    r->time_us = b->t->latency ? r->value : r->mean_time * 1e6;
+    r->algbw = b->t->latency ? (r->value > 0.0 ? (double)r->size / (r->value * 1e3) : 0.0)
+                             : r->value / 1e3; /* MB/s to GB/s */
+    r->busbw = r->algbw;
+}
+
+static void print_header(struct bench_run *b)
+{
+    if (!xccl_collective(b)) {
+        out_text_header(b->table, &b->ri);
+        return;
+    }
+    char timing[512];
+    snprintf(timing, sizeof(timing),
+             "dtype %s, redop %s, root %d; time per iteration: host clock (MPI_Wtime) around "
+             "enqueue + %s stream synchronize (polling ncclCommGetAsyncError), slowest rank, "
+             "mean of %ld iterations after %ld warm-up",
+             b->ri.dtype, b->ri.redop, b->ri.root, b->ri.gpu_api, b->o.iters_small,
+             b->o.warmup_small);
+    xccl_out_header(b->table, xccl_title(b->o.test), BBD_VERSION, b->c.nranks, timing);
+}
+
+/* Rank 0: the text row of one size (one or two variants). */
+static void print_row(struct bench_run *b, const struct size_result *r, int nvar)
+{
+    if (!xccl_collective(b)) {
+        out_text_row(b->table, &b->ri, &r[0]);
+        return;
+    }
+    struct xccl_cols cols = {r[0].size, r[0].count, b->ri.dtype, b->ri.redop, b->ri.root};
+    struct xccl_variant v[2] = {{0}, {0}};
+    for (int i = 0; i < nvar; i++) {
+        v[i] = (struct xccl_variant){true,       r[i].time_us,  r[i].algbw,
+                                     r[i].busbw, b->o.validate, r[i].errors};
+        b->busbw_sum += r[i].busbw;
+        b->busbw_n++;
+    }
+    xccl_out_row(b->table, &cols, v);
+}
+
+static void print_footer(struct bench_run *b)
+{
+    if (!b->xccl) return;
+    if (xccl_collective(b))
+        xccl_out_footer(b->table, b->o.validate, b->wrong_total,
+                        b->busbw_n ? b->busbw_sum / b->busbw_n : 0.0);
+    struct xccl_about a;
+    xccl_about(b, &a);
+    char line[1024];
+    xccl_out_summary(line, sizeof(line), &a);
+    fprintf(b->table, "# %s\n", line);
+    if (xccl_prov_socket_fallback(&b->xr.tr, b->ri.nhosts))
+        fprintf(stderr,
+                "bbd-bench: warning: %s moved data over sockets (NET/Socket), not the "
+                "fast network: check its net plugin\n",
+                b->xr.lib->name);
+    fflush(b->table);
+}
+
 /* The size loop. Returns the exit code. */
 static int measure_all(struct bench_run *b)
 {
@@ -305,27 +455,39 @@ static int measure_all(struct bench_run *b)
     jsonw_init(&w);
     b->c.err = &err;
     int code = BBD_EXIT_OK;
-    if (b->c.rank == 0) out_text_header(b->table, &b->ri);
+    /* collectives: out-of-place, then in-place where the operation has one (nccl-tests) */
+    int nvar = xccl_collective(b) && xccl_has_in_place(b->o.test) ? 2 : 1;
+    const char *unit = b->xccl ? "wrong elements" : "wrong bytes";
+    if (b->c.rank == 0) print_header(b);
     for (size_t size = b->o.min_size; size <= b->o.max_size; size = size ? size * 2 : 1) {
-        struct size_result r;
+        struct size_result r[2];
         watchdog_arm(opts_test_name(b->o.test), size);
-        if (harness_measure(&b->h, &b->c, b->t, &b->o, size, &r)) {
+        for (int v = 0; v < nvar; v++) {
+            b->xr.in_place = v == 1;
+            if (harness_measure(&b->h, &b->c, b->t, &b->o, size, &r[v]) == 0) continue;
             fprintf(stderr, "bbd-bench: rank %d: %s at %zu bytes: %s\n", b->c.rank,
                     opts_test_name(b->o.test), size, err.msg);
             MPI_Abort(MPI_COMM_WORLD, BBD_EXIT_ENV);
-            code = BBD_EXIT_ENV;
-            break;
+            jsonw_free(&w);
+            return BBD_EXIT_ENV;
         }
         watchdog_disarm();
+        if (b->xccl) refresh_xccl(b);
         if (b->c.rank != 0) continue;
-        out_text_row(b->table, &b->ri, &r);
-        if (r.errors) {
-            fprintf(stderr, "bbd-bench: validation: %s at %zu bytes: %llu wrong bytes\n",
-                    opts_test_name(b->o.test), size, r.errors);
-            code = BBD_EXIT_FAIL;
+        for (int v = 0; b->xccl && v < nvar; v++)
+            xccl_figures(b, &r[v], v == 1);
+        print_row(b, r, nvar);
+        for (int v = 0; v < nvar; v++) {
+            b->wrong_total += r[v].errors;
+            if (r[v].errors) {
+                fprintf(stderr, "bbd-bench: validation: %s%s at %zu bytes: %llu %s\n",
+                        opts_test_name(b->o.test), v ? " (in place)" : "", size, r[v].errors, unit);
+                code = BBD_EXIT_FAIL;
+            }
+            if (b->json_fd >= 0 && write_json(b, &w, &r[v])) code = BBD_EXIT_ENV;
         }
-        if (b->json_fd >= 0 && write_json(b, &w, &r)) code = BBD_EXIT_ENV;
     }
+    if (b->c.rank == 0) print_footer(b);
     jsonw_free(&w);
     MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
     return code;

@@ -26,6 +26,13 @@ struct gpu_ops {
                 struct bbd_err *err);
     int (*fill)(struct gpu *g, void *dev, int value, size_t n, struct bbd_err *err);
     int (*synchronize)(struct gpu *g, struct bbd_err *err);
+    /* Streams, for work enqueued by a collective library (NCCL/RCCL). A stream is
+     * an opaque handle (cudaStream_t / hipStream_t). stream_query: 0 when all work
+     * on it is done, 1 while work is pending, -1 with err on a failure. */
+    int (*stream_create)(struct gpu *g, void **stream, struct bbd_err *err);
+    void (*stream_destroy)(struct gpu *g, void *stream);
+    int (*stream_synchronize)(struct gpu *g, void *stream, struct bbd_err *err);
+    int (*stream_query)(struct gpu *g, void *stream, struct bbd_err *err);
     /* Does p point to device memory? (diagnostics and tests) */
     int (*is_device_ptr)(struct gpu *g, const void *p, bool *is_dev, struct bbd_err *err);
     void (*unload)(struct gpu *g);

@@ -13,6 +13,8 @@ _Static_assert(offsetof(struct cudaDeviceProp, name) == 0, "cudaDeviceProp.name 
 _Static_assert(offsetof(struct cudaPointerAttributes, type) == 0, "attributes.type first");
 _Static_assert(sizeof(struct cudaDeviceProp) < 16384, "properties buffer large enough");
 _Static_assert(sizeof(enum cudaError) == sizeof(int), "cudaError_t is int-sized");
+_Static_assert(cudaErrorNotReady == 600, "cudaErrorNotReady (stream still busy)");
+_Static_assert(sizeof(cudaStream_t) == sizeof(void *), "cudaStream_t is a pointer");
 
 int bbd_gpu_cuda_check(void);
 int bbd_gpu_cuda_check(void)

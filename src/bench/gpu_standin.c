@@ -1,7 +1,11 @@
 /* gpu_standin.c — TEST-ONLY GPU stand-in: "device" buffers are ordinary host memory
  * that the backend tracks, so the staged/direct code paths and device-side validation
  * can be exercised on machines without a GPU. Never chosen by -d auto; refused unless
- * BBD_TEST_GPU_STANDIN=1 is set, and every result it produces says gpu_api "standin". */
+ * BBD_TEST_GPU_STANDIN=1 is set, and every result it produces says gpu_api "standin".
+ * BBD_TEST_GPU_STANDIN_DEVICES=N pretends N devices per node (default 1), so the
+ * "fewer GPUs than ranks" check of the xccl tests can be exercised both ways.
+ * Streams are tokens: work "enqueued" by the test-only collective library stand-in
+ * has already finished when its call returns. */
 #include "gpu.h"
 
 #include <stdint.h>
@@ -12,6 +16,8 @@
 #define STANDIN_MAX_ALLOCS 64
 
 struct standin {
+    int devices;
+    char stream_token[1]; /* every stream handle points here */
     struct {
         const uint8_t *base;
         size_t len;
@@ -25,15 +31,15 @@ static struct standin *S(struct gpu *g)
 
 static int s_device_count(struct gpu *g, int *count, struct bbd_err *err)
 {
-    (void)g, (void)err;
-    *count = 1;
+    (void)err;
+    *count = S(g)->devices;
     return 0;
 }
 
 static int s_set_device(struct gpu *g, int dev, struct bbd_err *err)
 {
-    (void)g;
-    if (dev != 0) return bbd_err_set(err, BBD_EXIT_ENV, "standin: no device %d", dev);
+    if (dev < 0 || dev >= S(g)->devices)
+        return bbd_err_set(err, BBD_EXIT_ENV, "standin: no device %d", dev);
     return 0;
 }
 
@@ -122,6 +128,25 @@ static int s_synchronize(struct gpu *g, struct bbd_err *err)
     return 0;
 }
 
+static int s_stream_create(struct gpu *g, void **stream, struct bbd_err *err)
+{
+    (void)err;
+    *stream = S(g)->stream_token;
+    return 0;
+}
+
+static void s_stream_destroy(struct gpu *g, void *stream)
+{
+    (void)g, (void)stream;
+}
+
+static int s_stream_check(struct gpu *g, void *stream, struct bbd_err *err)
+{
+    if (stream != S(g)->stream_token)
+        return bbd_err_set(err, BBD_EXIT_ENV, "standin stream: %p is not a stream", stream);
+    return 0;
+}
+
 static void s_unload(struct gpu *g)
 {
     free(g->impl);
@@ -138,6 +163,10 @@ static const struct gpu_ops standin_ops = {
     .copy = s_copy,
     .fill = s_fill,
     .synchronize = s_synchronize,
+    .stream_create = s_stream_create,
+    .stream_destroy = s_stream_destroy,
+    .stream_synchronize = s_stream_check,
+    .stream_query = s_stream_check,
     .is_device_ptr = s_is_device_ptr,
     .unload = s_unload,
 };
@@ -156,6 +185,8 @@ struct gpu *gpu_standin_open(struct bbd_err *err)
         free(s);
         return bbd_err_sys(err, "calloc", "standin"), NULL;
     }
+    const char *devs = getenv("BBD_TEST_GPU_STANDIN_DEVICES");
+    s->devices = devs && atoi(devs) > 0 ? atoi(devs) : 1;
     g->ops = &standin_ops;
     g->name = "standin";
     g->impl = s;

@@ -19,9 +19,11 @@ struct vendor_desc {
     const char *libs[6];
     const char *count, *set_device, *malloc_, *free_, *host_alloc, *host_free;
     const char *memcpy_, *memset_, *sync, *error_string, *ptr_attrs, *runtime_version;
+    const char *stream_create, *stream_destroy, *stream_sync, *stream_query;
     const char *props[2];   /* device properties, name is the first member (char[256]) */
     const char *get_name;   /* hipDeviceGetName-style, preferred when present */
     int memory_type_device; /* value of the first attribute member for device memory */
+    int not_ready;          /* cudaErrorNotReady / hipErrorNotReady: stream still busy */
 };
 
 static const struct vendor_desc cuda_desc = {
@@ -39,9 +41,14 @@ static const struct vendor_desc cuda_desc = {
     .error_string = "cudaGetErrorString",
     .ptr_attrs = "cudaPointerGetAttributes",
     .runtime_version = "cudaRuntimeGetVersion",
+    .stream_create = "cudaStreamCreate",
+    .stream_destroy = "cudaStreamDestroy",
+    .stream_sync = "cudaStreamSynchronize",
+    .stream_query = "cudaStreamQuery",
     .props = {"cudaGetDeviceProperties_v2", "cudaGetDeviceProperties"},
     .get_name = NULL,
     .memory_type_device = 2, /* cudaMemoryTypeDevice */
+    .not_ready = 600,        /* cudaErrorNotReady */
 };
 
 static const struct vendor_desc hip_desc = {
@@ -59,9 +66,14 @@ static const struct vendor_desc hip_desc = {
     .error_string = "hipGetErrorString",
     .ptr_attrs = "hipPointerGetAttributes",
     .runtime_version = "hipRuntimeGetVersion",
+    .stream_create = "hipStreamCreate",
+    .stream_destroy = "hipStreamDestroy",
+    .stream_sync = "hipStreamSynchronize",
+    .stream_query = "hipStreamQuery",
     .props = {NULL, NULL},
     .get_name = "hipDeviceGetName",
     .memory_type_device = 2, /* hipMemoryTypeDevice since ROCm 6 (1 in ROCm 5) */
+    .not_ready = 600,        /* hipErrorNotReady */
 };
 
 struct vendor {
@@ -81,6 +93,10 @@ struct vendor {
     int (*runtime_version)(int *);
     int (*props)(void *, int);
     int (*get_name)(char *, int, int);
+    int (*stream_create)(void **);
+    int (*stream_destroy)(void *);
+    int (*stream_sync)(void *);
+    int (*stream_query)(void *);
 };
 
 static struct vendor *V(struct gpu *g)
@@ -195,6 +211,30 @@ static int v_is_device_ptr(struct gpu *g, const void *p, bool *is_dev, struct bb
     return 0;
 }
 
+static int v_stream_create(struct gpu *g, void **stream, struct bbd_err *err)
+{
+    VCALL(g, err, "stream", stream_create, stream);
+    return 0;
+}
+
+static void v_stream_destroy(struct gpu *g, void *stream)
+{
+    if (stream) V(g)->stream_destroy(stream);
+}
+
+static int v_stream_synchronize(struct gpu *g, void *stream, struct bbd_err *err)
+{
+    VCALL(g, err, "stream", stream_sync, stream);
+    return 0;
+}
+
+static int v_stream_query(struct gpu *g, void *stream, struct bbd_err *err)
+{
+    int rc = V(g)->stream_query(stream);
+    if (rc == V(g)->d->not_ready) return 1;
+    return rc == 0 ? 0 : vendor_fail(g, rc, V(g)->d->stream_query, "stream", err);
+}
+
 static void v_unload(struct gpu *g)
 {
     if (V(g)->dl) dlclose(V(g)->dl);
@@ -212,6 +252,10 @@ static const struct gpu_ops vendor_ops = {
     .copy = v_copy,
     .fill = v_fill,
     .synchronize = v_synchronize,
+    .stream_create = v_stream_create,
+    .stream_destroy = v_stream_destroy,
+    .stream_synchronize = v_stream_synchronize,
+    .stream_query = v_stream_query,
     .is_device_ptr = v_is_device_ptr,
     .unload = v_unload,
 };
@@ -264,6 +308,10 @@ static struct gpu *vendor_open(const struct vendor_desc *d, struct bbd_err *err)
         {d->sync, &v->sync},
         {d->error_string, &v->error_string},
         {d->ptr_attrs, &v->ptr_attrs},
+        {d->stream_create, &v->stream_create},
+        {d->stream_destroy, &v->stream_destroy},
+        {d->stream_sync, &v->stream_sync},
+        {d->stream_query, &v->stream_query},
     };
     for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
         if (bind_sym(dl, need[i].sym, need[i].slot)) {

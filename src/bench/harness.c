@@ -25,23 +25,36 @@ void harness_free(struct harness *h)
     memset(h, 0, sizeof(*h));
 }
 
+/* Validation inputs for one iteration: the test's own, or the byte pattern. */
+static int prepare(struct bench_ctx *c, const struct bench_test *t, size_t size, long iter)
+{
+    if (t->prepare) return t->prepare(c, size, iter);
+    if (bench_sends(t, c) && xfer_fill_send(&c->x, size, c->rank, size, iter, c->err)) return -1;
+    if (bench_receives(t, c) && xfer_clear_recv(&c->x, size, c->err)) return -1;
+    return 0;
+}
+
+static int check(struct bench_ctx *c, const struct bench_test *t, size_t size, long iter,
+                 unsigned long long *errors)
+{
+    if (t->check) return t->check(c, size, iter, errors);
+    if (!bench_receives(t, c)) return 0;
+    size_t bad = xfer_check_recv(&c->x, size, c->peer, size, iter, c->err);
+    if (bad == (size_t)-1) return -1;
+    *errors += bad;
+    return 0;
+}
+
 /* One iteration: prepare (untimed), run (timed), check (untimed). */
 static int step(struct bench_ctx *c, const struct bench_test *t, const struct bench_opts *o,
                 size_t size, long iter, double *sample, unsigned long long *errors)
 {
-    bool check = o->validate;
-    if (check && bench_sends(t, c) && xfer_fill_send(&c->x, size, c->rank, size, iter, c->err))
-        return -1;
-    if (check && bench_receives(t, c) && xfer_clear_recv(&c->x, size, c->err)) return -1;
+    if (o->validate && prepare(c, t, size, iter)) return -1;
     double t0 = MPI_Wtime();
     if (t->iterate(c, size)) return -1;
     double t1 = MPI_Wtime();
     if (sample) *sample = t1 - t0;
-    if (check && bench_receives(t, c)) {
-        size_t bad = xfer_check_recv(&c->x, size, c->peer, size, iter, c->err);
-        if (bad == (size_t)-1) return -1;
-        *errors += bad;
-    }
+    if (o->validate && check(c, t, size, iter, errors)) return -1;
     return 0;
 }
 
@@ -79,6 +92,7 @@ static int summarise(struct harness *h, struct bench_ctx *c, const struct bench_
         h->samples[i] = bench_value(t, c, size, h->samples[i]);
     }
     double mean_time = total / (double)done;
+    r->mean_time = mean_time;
     r->value = bench_value(t, c, size, mean_time);
     r->msg_rate = bench_msg_rate(t, c, mean_time);
     stats_compute(h->samples, (size_t)done, h->scratch, &r->st);

@@ -14,7 +14,12 @@ struct size_result {
     double value;              /* the OSU number (from the mean time) */
     double msg_rate;           /* messages/s from the mean time (bandwidth tests) */
     struct bench_stats st;     /* of per-iteration values, in the test's unit */
-    unsigned long long errors; /* wrong bytes, summed over ranks (rank 0) */
+    unsigned long long errors; /* wrong bytes (xccl: elements), summed over ranks (rank 0) */
+    double mean_time;          /* seconds per iteration (rank 0) */
+    /* xccl tests (filled by the caller from mean_time) */
+    bool xccl, in_place;
+    unsigned long long count; /* elements */
+    double time_us, algbw, busbw;
 };
 
 struct harness {

@@ -7,7 +7,19 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const test_names[TEST_COUNT] = {"latency", "bw", "bibw", "mbw"};
+static const char *const test_names[TEST_COUNT] = {"latency",
+                                                   "bw",
+                                                   "bibw",
+                                                   "mbw",
+                                                   "xccl:allreduce",
+                                                   "xccl:allgather",
+                                                   "xccl:reducescatter",
+                                                   "xccl:alltoall",
+                                                   "xccl:broadcast",
+                                                   "xccl:reduce",
+                                                   "xccl:sendrecv",
+                                                   "xccl:latency",
+                                                   "xccl:bw"};
 
 const char *opts_test_name(enum bench_test_id t)
 {
@@ -16,7 +28,18 @@ const char *opts_test_name(enum bench_test_id t)
 
 static bool is_latency(enum bench_test_id t)
 {
-    return t == TEST_LATENCY;
+    return t == TEST_LATENCY || t == TEST_XCCL_LATENCY;
+}
+
+bool opts_is_xccl(enum bench_test_id t)
+{
+    return t >= TEST_XCCL_FIRST && t < TEST_COUNT;
+}
+
+/* A collective (not the xccl point-to-point latency/bw). */
+static bool is_collective(enum bench_test_id t)
+{
+    return opts_is_xccl(t) && t != TEST_XCCL_LATENCY && t != TEST_XCCL_BW;
 }
 
 int opts_parse_size(const char *s, unsigned long long *out)
@@ -131,6 +154,11 @@ enum long_only {
     OPT_MEM_LIMIT,
     OPT_NO_PROVENANCE,
     OPT_PROVENANCE,
+    OPT_XCCL,
+    OPT_XCCL_LIB,
+    OPT_DTYPE,
+    OPT_OP,
+    OPT_ROOT,
 };
 
 static const struct option long_opts[] = {
@@ -152,6 +180,13 @@ static const struct option long_opts[] = {
     {"mem-limit", required_argument, NULL, OPT_MEM_LIMIT},
     {"provenance", no_argument, NULL, OPT_PROVENANCE},
     {"no-provenance", no_argument, NULL, OPT_NO_PROVENANCE},
+    {"xccl", required_argument, NULL, OPT_XCCL},
+    {"xccl-lib", required_argument, NULL, OPT_XCCL_LIB},
+    {"dtype", required_argument, NULL, OPT_DTYPE},
+    {"op", required_argument, NULL, OPT_OP},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"minbytes", required_argument, NULL, 'b'},
+    {"maxbytes", required_argument, NULL, 'e'},
     {NULL, 0, NULL, 0},
 };
 
@@ -162,8 +197,32 @@ static int set_test(const char *name, struct bench_opts *o, struct bbd_err *err)
             o->test = (enum bench_test_id)t;
             return 0;
         }
-    return bbd_err_set(err, BBD_EXIT_USAGE, "test: unknown test '%s' (latency, bw, bibw, mbw)",
+    return bbd_err_set(err, BBD_EXIT_USAGE,
+                       "test: unknown test '%s' (latency, bw, bibw, mbw, xccl:allreduce, "
+                       "xccl:allgather, xccl:reducescatter, xccl:alltoall, xccl:broadcast, "
+                       "xccl:reduce, xccl:sendrecv, xccl:latency, xccl:bw)",
                        name);
+}
+
+/* "bbd-bench xccl allreduce": the second word names the xccl test. */
+static int set_xccl_test(const char *name, struct bench_opts *o, struct bbd_err *err)
+{
+    char full[64];
+    if (strlen(name) > 40) return bbd_err_set(err, BBD_EXIT_USAGE, "xccl: unknown test '%s'", name);
+    snprintf(full, sizeof(full), "xccl:%s", name);
+    return set_test(full, o, err);
+}
+
+/* -b / -e (nccl-tests' spelling of the size range). */
+static int set_size(const char *arg, const char *what, size_t *out, bool *given,
+                    struct bbd_err *err)
+{
+    unsigned long long v;
+    if (opts_parse_size(arg, &v))
+        return bbd_err_set(err, BBD_EXIT_USAGE, "%s: bad size '%s'", what, arg);
+    *out = v;
+    *given = true;
+    return 0;
 }
 
 static void set_defaults(struct bench_opts *o)
@@ -178,12 +237,25 @@ static void set_defaults(struct bench_opts *o)
     o->mem_limit = 1ULL << 30;
     o->provenance = true;
     o->iters_small = o->iters_large = o->warmup_small = o->warmup_large = -1;
+    o->xccl = "auto";
+    o->xccl_lib = getenv("BBD_XCCL_LIBRARY");
+    if (o->xccl_lib && !*o->xccl_lib) o->xccl_lib = NULL;
+    o->dtype = XDT_FLOAT;
+    o->op = XOP_SUM;
 }
 
 /* OSU 7.x defaults for whatever -i/-x did not set. */
 static void apply_test_defaults(struct bench_opts *o, bool min_given, bool max_given)
 {
     bool lat = is_latency(o->test);
+    if (is_collective(o->test)) {
+        /* nccl-tests-like: 20 timed iterations per size, sizes 8 B .. 128 MiB */
+        if (!min_given) o->min_size = 8;
+        if (!max_given) o->max_size = 1ULL << 27;
+        min_given = max_given = true;
+        if (o->iters_small < 0) o->iters_small = o->iters_large = 20;
+        if (o->warmup_small < 0) o->warmup_small = o->warmup_large = 5;
+    }
     if (!min_given) o->min_size = lat ? 0 : 1;
     if (!max_given) o->max_size = 1ULL << 22;
     if (o->iters_small < 0) o->iters_small = lat ? 10000 : 100;
@@ -204,13 +276,17 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
     optind = 1;
     opterr = 0;
     /* A leading word is the test name (bbd-bench bw ...). */
-    if (argc > 1 && argv[1][0] != '-') {
+    if (argc > 2 && !strcmp(argv[1], "xccl") && argv[2][0] != '-') {
+        if (set_xccl_test(argv[2], o, err)) return -1;
+        test_given = true;
+        optind = 3;
+    } else if (argc > 1 && argv[1][0] != '-') {
         if (set_test(argv[1], o, err)) return -1;
         test_given = true;
         optind = 2;
     }
     int c;
-    while ((c = getopt_long(argc, argv, "+t:m:i:x:W:d:cfhV", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+t:m:b:e:i:x:W:d:cfhV", long_opts, NULL)) != -1) {
         switch (c) {
         case 't':
             if (set_test(optarg, o, err)) return -1;
@@ -218,6 +294,12 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
             break;
         case 'm':
             if (parse_sizes(optarg, o, &min_given, &max_given, err)) return -1;
+            break;
+        case 'b':
+            if (set_size(optarg, "-b/--minbytes", &o->min_size, &min_given, err)) return -1;
+            break;
+        case 'e':
+            if (set_size(optarg, "-e/--maxbytes", &o->max_size, &max_given, err)) return -1;
             break;
         case 'i':
             if (parse_long(optarg, "-i/--iterations", 1, &v, err)) return -1;
@@ -290,6 +372,33 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
         case OPT_PROVENANCE:
             o->provenance = true;
             break;
+        case OPT_XCCL:
+            if (strcmp(optarg, "nccl") && strcmp(optarg, "rccl") && strcmp(optarg, "auto"))
+                return bbd_err_set(err, BBD_EXIT_USAGE,
+                                   "--xccl: unknown library '%s' (nccl, rccl, auto)", optarg);
+            o->xccl = optarg;
+            break;
+        case OPT_XCCL_LIB:
+            o->xccl_lib = optarg;
+            break;
+        case OPT_DTYPE:
+            if (xccl_dtype_find(optarg) < 0 || !strcmp(optarg, "uint8"))
+                return bbd_err_set(err, BBD_EXIT_USAGE,
+                                   "--dtype: unknown type '%s' (float, half, bfloat16, double)",
+                                   optarg);
+            o->dtype = (enum xccl_dtype)xccl_dtype_find(optarg);
+            break;
+        case OPT_OP:
+            if (xccl_redop_find(optarg) < 0)
+                return bbd_err_set(err, BBD_EXIT_USAGE,
+                                   "--op: unknown operation '%s' (sum, max, min)", optarg);
+            o->op = (enum xccl_redop)xccl_redop_find(optarg);
+            break;
+        case OPT_ROOT:
+            if (parse_long(optarg, "--root", 0, &v, err)) return -1;
+            if (v > 1000000) return bbd_err_set(err, BBD_EXIT_USAGE, "--root: %ld is too large", v);
+            o->root = (int)v;
+            break;
         case OPT_NO_PROVENANCE:
             o->provenance = false;
             break;
@@ -303,6 +412,10 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
     int rest = argc - optind;
     if (rest == 1 && !test_given) {
         if (set_test(argv[optind], o, err)) return -1;
+    } else if (rest == 2 && opts_is_xccl(o->test)) {
+        return bbd_err_set(err, BBD_EXIT_USAGE,
+                           "xccl tests always use device buffers: no placement letters ('%s')",
+                           argv[optind]);
     } else if (rest == 2) {
         if (parse_placement(argv[optind], argv[optind + 1], o, err)) return -1;
     } else if (rest != 0) {
@@ -311,6 +424,7 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
                            argv[optind]);
     }
     apply_test_defaults(o, min_given, max_given);
+    if (opts_is_xccl(o->test)) o->placement[0] = o->placement[1] = 'D';
     if (o->min_size > o->max_size)
         return bbd_err_set(err, BBD_EXIT_USAGE, "-m: minimum %zu is larger than maximum %zu",
                            o->min_size, o->max_size);
@@ -332,6 +446,12 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
 
 int opts_check_ranks(const struct bench_opts *o, int nranks, struct bbd_err *err)
 {
+    if (is_collective(o->test)) {
+        if ((o->test == TEST_XCCL_BROADCAST || o->test == TEST_XCCL_REDUCE) && o->root >= nranks)
+            return bbd_err_set(err, BBD_EXIT_USAGE, "--root: %d is not a rank (%d ranks)", o->root,
+                               nranks);
+        return 0;
+    }
     if (o->test == TEST_MBW) {
         if (nranks < 2 || nranks % 2)
             return bbd_err_set(err, BBD_EXIT_USAGE,
@@ -346,6 +466,7 @@ int opts_check_ranks(const struct bench_opts *o, int nranks, struct bbd_err *err
 unsigned long long opts_buffer_bytes(const struct bench_opts *o, bool staged)
 {
     unsigned long long size = o->max_size ? o->max_size : 1;
+    if (opts_is_xccl(o->test)) return 2 * size; /* device send + receive buffers */
     /* send + receive buffers, and for staging one pinned host slot per message in flight
      * on each side (the latency test has one message in flight). */
     unsigned long long slots = is_latency(o->test) ? 1 : (unsigned long long)o->window;
@@ -380,6 +501,10 @@ void opts_usage(FILE *f)
           "  bibw      both ranks send a window to each other at once, MB/s\n"
           "  mbw       N/2 sender->receiver pairs at once (rank i -> i+N/2): aggregate MB/s and\n"
           "            messages/s (does a second NIC help?)\n"
+          "  xccl COLL NCCL/RCCL collective on device buffers, nccl-tests layout: COLL is\n"
+          "            allreduce, allgather, reducescatter, alltoall, broadcast, reduce,\n"
+          "            sendrecv (ring); or xccl latency / xccl bw (2 ranks, ncclSend/ncclRecv,\n"
+          "            OSU layout). Also -t xccl:COLL. See docs/xccl.md.\n"
           "A B         buffer placement, sender side then receiver side: H (host) or D (device);\n"
           "            default H H. For latency/bibw A is rank 0, B is rank 1.\n"
           "\n"
@@ -402,6 +527,13 @@ void opts_usage(FILE *f)
           "      --timeout S        abort (exit 3) if one size takes longer (default 300, 0 off)\n"
           "      --mem-limit SIZE   largest buffer allocation per rank (default 1G)\n"
           "      --no-provenance    skip the provenance summary and JSON object\n"
+          "xccl options:\n"
+          "      --xccl LIB         nccl (libnccl.so.2), rccl (librccl.so.1), auto (default)\n"
+          "      --xccl-lib FILE    load this library file instead (env BBD_XCCL_LIBRARY)\n"
+          "      --dtype T          float (default), half, bfloat16, double\n"
+          "      --op OP            sum (default), max, min;  --root R  (broadcast, reduce)\n"
+          "  -b, -e SIZE            minimum / maximum size (like -m; collectives default\n"
+          "                         8 B .. 128 MiB, 20 iterations, 5 warm-up)\n"
           "  -h, --help             this text;  -V, --version  the version\n"
           "\n"
           "exit codes: 0 ok, 1 validation failed, 2 usage error, 3 environment error (MPI,\n"

@@ -19,7 +19,8 @@ static const char *where(char p)
 void out_text_header(FILE *f, const struct run_info *ri)
 {
     const struct bench_opts *o = ri->o;
-    fprintf(f, "# bbd-bench MPI%s %s v%s\n", api_suffix(ri->gpu_api), ri->t->title, BBD_VERSION);
+    fprintf(f, "# bbd-bench %s%s %s v%s\n", opts_is_xccl(o->test) ? "XCCL" : "MPI",
+            api_suffix(ri->gpu_api), ri->t->title, BBD_VERSION);
     if (strcmp(ri->gpu_api, "none"))
         fprintf(f, "# Send Buffer on %s and Receive Buffer on %s (transfer: %s)\n",
                 where(o->placement[0]), where(o->placement[1]), ri->transfer);
@@ -71,10 +72,11 @@ void out_json_record(struct jsonw *w, const struct run_info *ri, const struct si
     jsonw_knum(w, "p90", r->st.p90);
     jsonw_knum(w, "p99", r->st.p99);
     jsonw_knum(w, "ci95", r->st.ci95);
-    if (!ri->t->latency) jsonw_knum(w, "msg_rate", r->msg_rate);
+    bool collective = r->xccl && ri->t->value;
+    if (!ri->t->latency && !collective) jsonw_knum(w, "msg_rate", r->msg_rate);
     jsonw_kint(w, "iterations", r->iterations);
     jsonw_kint(w, "warmup", r->warmup);
-    if (!ri->t->latency) jsonw_kint(w, "window", ri->window);
+    if (!ri->t->latency && !collective) jsonw_kint(w, "window", ri->window);
     jsonw_kint(w, "pairs", ri->pairs);
     jsonw_kstr(w, "placement", placement);
     jsonw_kstr(w, "gpu_api", ri->gpu_api);
@@ -92,6 +94,20 @@ void out_json_record(struct jsonw *w, const struct run_info *ri, const struct si
     jsonw_kstr(w, "bbd_version", BBD_VERSION);
     jsonw_kstr(w, "cmdline", ri->cmdline);
     jsonw_kstr(w, "timestamp", timestamp);
+    if (r->xccl) {
+        jsonw_knum(w, "time_us", r->time_us);
+        jsonw_knum(w, "algbw", r->algbw);
+        jsonw_knum(w, "busbw", r->busbw);
+        jsonw_kbool(w, "in_place", r->in_place);
+        jsonw_kstr(w, "dtype", ri->dtype);
+        jsonw_kint(w, "count", (long long)r->count);
+        jsonw_kstr(w, "redop", ri->redop);
+        jsonw_kint(w, "root", ri->root);
+        if (ri->xccl_json) {
+            jsonw_key(w, "xccl");
+            jsonw_raw(w, ri->xccl_json);
+        }
+    }
     if (ri->provenance_json) {
         jsonw_key(w, "provenance");
         jsonw_raw(w, ri->provenance_json);

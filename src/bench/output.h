@@ -24,6 +24,10 @@ struct run_info {
     const char *cmdline;
     const char *run_id;
     const char *provenance_json; /* serialised object, or NULL */
+    /* xccl tests */
+    const char *xccl_json; /* serialised "xccl" object (library, version, transport), or NULL */
+    const char *dtype, *redop;
+    int root;
 };
 
 void out_text_header(FILE *f, const struct run_info *ri);

@@ -1,5 +1,7 @@
 #include "tests.h"
 
+#include "xccl_bench.h"
+
 enum { TAG_DATA = 1, TAG_ACK = 2 };
 
 int bench_mpi_fail(struct bbd_err *err, const char *call, int rc)
@@ -91,25 +93,48 @@ static int bibw_iterate(struct bench_ctx *c, size_t n)
     return finish_recvs(c, n);
 }
 
-static const struct bench_test tests[TEST_COUNT] = {
-    [TEST_LATENCY] = {TEST_LATENCY, "Latency Test", "Latency (us)", "us", true, 2, false, false,
-                      latency_iterate},
-    [TEST_BW] = {TEST_BW, "Bandwidth Test", "Bandwidth (MB/s)", "MB/s", false, 1, false, true,
-                 window_iterate},
-    [TEST_BIBW] = {TEST_BIBW, "Bi-Directional Bandwidth Test", "Bandwidth (MB/s)", "MB/s", false, 2,
-                   false, true, bibw_iterate},
-    [TEST_MBW] = {TEST_MBW, "Multiple Bandwidth / Message Rate Test", "MB/s", "MB/s", false, 1,
-                  true, true, window_iterate},
+static const struct bench_test tests[TEST_XCCL_FIRST] = {
+    [TEST_LATENCY] = {.id = TEST_LATENCY,
+                      .title = "Latency Test",
+                      .column = "Latency (us)",
+                      .unit = "us",
+                      .latency = true,
+                      .directions = 2,
+                      .iterate = latency_iterate},
+    [TEST_BW] = {.id = TEST_BW,
+                 .title = "Bandwidth Test",
+                 .column = "Bandwidth (MB/s)",
+                 .unit = "MB/s",
+                 .directions = 1,
+                 .windowed = true,
+                 .iterate = window_iterate},
+    [TEST_BIBW] = {.id = TEST_BIBW,
+                   .title = "Bi-Directional Bandwidth Test",
+                   .column = "Bandwidth (MB/s)",
+                   .unit = "MB/s",
+                   .directions = 2,
+                   .windowed = true,
+                   .iterate = bibw_iterate},
+    [TEST_MBW] = {.id = TEST_MBW,
+                  .title = "Multiple Bandwidth / Message Rate Test",
+                  .column = "MB/s",
+                  .unit = "MB/s",
+                  .directions = 1,
+                  .all_senders_timed = true,
+                  .windowed = true,
+                  .iterate = window_iterate},
 };
 
 const struct bench_test *bench_test_get(enum bench_test_id id)
 {
-    return (unsigned)id < TEST_COUNT ? &tests[id] : NULL;
+    if ((unsigned)id < TEST_XCCL_FIRST) return &tests[id];
+    return xccl_test_get(id);
 }
 
 double bench_value(const struct bench_test *t, const struct bench_ctx *c, size_t size,
                    double seconds)
 {
+    if (t->value) return t->value(c, size, seconds);
     if (t->latency) return seconds * 1e6 / 2.0;
     double bytes = (double)size * c->window * t->directions * c->pairs;
     return seconds > 0.0 ? bytes / seconds / 1e6 : 0.0;

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 
 /* One rank's state while running a test. */
+struct xccl_run;
+
 struct bench_ctx {
     MPI_Comm comm;
     int rank, nranks;
@@ -22,7 +24,8 @@ struct bench_ctx {
     MPI_Request *reqs; /* 2 * window */
     MPI_Status *stats; /* 2 * window (as OSU; MPI_STATUSES_IGNORE trips GCC's bounds check) */
     char ack[4];
-    struct bbd_err *err; /* hot-path failures land here */
+    struct bbd_err *err;   /* hot-path failures land here */
+    struct xccl_run *xccl; /* xccl tests: library, communicator, device buffers */
 };
 
 struct bench_test {
@@ -36,6 +39,12 @@ struct bench_test {
     bool windowed;          /* needs `window` staging slots */
     /* One timed iteration on this rank. 0, or -1 with ctx->err filled. */
     int (*iterate)(struct bench_ctx *c, size_t size);
+    /* Optional (the xccl tests): fill inputs before / count wrong elements after one
+     * iteration, both untimed, instead of the byte pattern on the xfer buffers; and
+     * the value of one iteration instead of the OSU formulas. */
+    int (*prepare)(struct bench_ctx *c, size_t size, long iter);
+    int (*check)(struct bench_ctx *c, size_t size, long iter, unsigned long long *wrong);
+    double (*value)(const struct bench_ctx *c, size_t size, double seconds);
 };
 
 const struct bench_test *bench_test_get(enum bench_test_id id);

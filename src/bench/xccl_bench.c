@@ -1,0 +1,437 @@
+/* xccl_bench.c — the xccl test kinds (see xccl_bench.h). */
+#include "xccl_bench.h"
+
+#include "xccl_data.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Where the in-place variant puts its input and reads its result, in elements of
+ * one rank's chunk (count / nranks): NCCL's in-place conventions. */
+enum chunked { WHOLE, CHUNK };
+
+struct xccl_coll {
+    enum bench_test_id id;
+    const char *title;
+    bool reduces, rooted, in_place, split; /* split: count is a multiple of nranks */
+    enum chunked send_len, recv_len;       /* send / receive elements: count or a chunk */
+    bool send_at_rank, recv_at_rank;       /* in place: input / result at chunk `rank` */
+    double (*factor)(int n);
+    /* Enqueue one operation on `count` elements in total. */
+    int (*call)(struct xccl_run *x, const void *s, void *r, size_t count);
+    /* Expected result element j (NAN: not checked on this rank). */
+    double (*expect)(const struct xccl_run *x, size_t count, size_t j, long iter);
+};
+
+static double factor_allreduce(int n)
+{
+    return 2.0 * (n - 1) / n;
+}
+
+static double factor_split(int n)
+{
+    return (double)(n - 1) / n;
+}
+
+static double factor_one(int n)
+{
+    (void)n;
+    return 1.0;
+}
+
+static int dt(const struct xccl_run *x)
+{
+    return xccl_dtypes[x->dtype].nccl;
+}
+
+static int rop(const struct xccl_run *x)
+{
+    return xccl_redops[x->op].nccl;
+}
+
+static int call_allreduce(struct xccl_run *x, const void *s, void *r, size_t count)
+{
+    return x->lib->api.all_reduce(s, r, count, dt(x), rop(x), x->comm, x->stream);
+}
+
+static int call_allgather(struct xccl_run *x, const void *s, void *r, size_t count)
+{
+    return x->lib->api.all_gather(s, r, count / x->nranks, dt(x), x->comm, x->stream);
+}
+
+static int call_reducescatter(struct xccl_run *x, const void *s, void *r, size_t count)
+{
+    return x->lib->api.reduce_scatter(s, r, count / x->nranks, dt(x), rop(x), x->comm, x->stream);
+}
+
+static int call_broadcast(struct xccl_run *x, const void *s, void *r, size_t count)
+{
+    return x->lib->api.broadcast(s, r, count, dt(x), x->root, x->comm, x->stream);
+}
+
+static int call_reduce(struct xccl_run *x, const void *s, void *r, size_t count)
+{
+    return x->lib->api.reduce(s, r, count, dt(x), rop(x), x->root, x->comm, x->stream);
+}
+
+/* First failing return code of a group of calls, the group always closed. */
+static int group_end(struct xccl_run *x, int rc)
+{
+    int end = x->lib->api.group_end();
+    return rc ? rc : end;
+}
+
+/* All-to-all as nccl-tests does it: one send and one receive per peer, grouped
+ * (ncclAlltoAll exists only in NCCL >= 2.28 and RCCL spells it ncclAllToAll). */
+static int call_alltoall(struct xccl_run *x, const void *s, void *r, size_t count)
+{
+    size_t chunk = count / x->nranks, bytes = chunk * xccl_dtypes[x->dtype].size;
+    int rc = x->lib->api.group_start();
+    for (int p = 0; p < x->nranks && rc == 0; p++) {
+        rc = x->lib->api.send((const char *)s + p * bytes, chunk, dt(x), p, x->comm, x->stream);
+        if (rc == 0)
+            rc = x->lib->api.recv((char *)r + p * bytes, chunk, dt(x), p, x->comm, x->stream);
+    }
+    return group_end(x, rc);
+}
+
+/* Ring: send to the next rank, receive from the previous (with one rank: itself). */
+static int call_sendrecv(struct xccl_run *x, const void *s, void *r, size_t count)
+{
+    int next = (x->rank + 1) % x->nranks, prev = (x->rank + x->nranks - 1) % x->nranks;
+    int rc = x->lib->api.group_start();
+    if (rc == 0) rc = x->lib->api.send(s, count, dt(x), next, x->comm, x->stream);
+    if (rc == 0) rc = x->lib->api.recv(r, count, dt(x), prev, x->comm, x->stream);
+    return group_end(x, rc);
+}
+
+static double reduced(const struct xccl_run *x, size_t i, long iter)
+{
+    double v = xccl_input(0, i, iter, 1);
+    for (int r = 1; r < x->nranks; r++)
+        v = xccl_combine(x->op, v, xccl_input(r, i, iter, 1));
+    return v;
+}
+
+static double expect_allreduce(const struct xccl_run *x, size_t count, size_t j, long iter)
+{
+    (void)count;
+    return reduced(x, j, iter);
+}
+
+static double expect_allgather(const struct xccl_run *x, size_t count, size_t j, long iter)
+{
+    size_t chunk = count / x->nranks;
+    return xccl_input((int)(j / chunk), j % chunk, iter, 0);
+}
+
+static double expect_reducescatter(const struct xccl_run *x, size_t count, size_t j, long iter)
+{
+    return reduced(x, (size_t)x->rank * (count / x->nranks) + j, iter);
+}
+
+static double expect_alltoall(const struct xccl_run *x, size_t count, size_t j, long iter)
+{
+    size_t chunk = count / x->nranks;
+    return xccl_input((int)(j / chunk), (size_t)x->rank * chunk + j % chunk, iter, 0);
+}
+
+static double expect_broadcast(const struct xccl_run *x, size_t count, size_t j, long iter)
+{
+    (void)count;
+    return xccl_input(x->root, j, iter, 0);
+}
+
+static double expect_reduce(const struct xccl_run *x, size_t count, size_t j, long iter)
+{
+    (void)count;
+    return x->rank == x->root ? reduced(x, j, iter) : NAN;
+}
+
+static double expect_sendrecv(const struct xccl_run *x, size_t count, size_t j, long iter)
+{
+    (void)count;
+    return xccl_input((x->rank + x->nranks - 1) % x->nranks, j, iter, 0);
+}
+
+static const struct xccl_coll colls[] = {
+    {TEST_XCCL_ALLREDUCE, "AllReduce", true, false, true, false, WHOLE, WHOLE, false, false,
+     factor_allreduce, call_allreduce, expect_allreduce},
+    {TEST_XCCL_ALLGATHER, "AllGather", false, false, true, true, CHUNK, WHOLE, true, false,
+     factor_split, call_allgather, expect_allgather},
+    {TEST_XCCL_REDUCESCATTER, "ReduceScatter", true, false, true, true, WHOLE, CHUNK, false, true,
+     factor_split, call_reducescatter, expect_reducescatter},
+    {TEST_XCCL_ALLTOALL, "AlltoAll", false, false, false, true, WHOLE, WHOLE, false, false,
+     factor_split, call_alltoall, expect_alltoall},
+    {TEST_XCCL_BROADCAST, "Broadcast", false, true, true, false, WHOLE, WHOLE, false, false,
+     factor_one, call_broadcast, expect_broadcast},
+    {TEST_XCCL_REDUCE, "Reduce", true, true, true, false, WHOLE, WHOLE, false, false, factor_one,
+     call_reduce, expect_reduce},
+    {TEST_XCCL_SENDRECV, "SendRecv", false, false, false, false, WHOLE, WHOLE, false, false,
+     factor_one, call_sendrecv, expect_sendrecv},
+};
+
+static const struct xccl_coll *coll_of(enum bench_test_id id)
+{
+    for (size_t i = 0; i < sizeof(colls) / sizeof(colls[0]); i++)
+        if (colls[i].id == id) return &colls[i];
+    return NULL;
+}
+
+const struct xccl_coll *xccl_coll_get(enum bench_test_id id)
+{
+    return coll_of(id);
+}
+
+const char *xccl_title(enum bench_test_id id)
+{
+    const struct xccl_coll *c = coll_of(id);
+    return c ? c->title : id == TEST_XCCL_LATENCY ? "Latency" : "Bandwidth";
+}
+
+double xccl_bus_factor(enum bench_test_id id, int nranks)
+{
+    const struct xccl_coll *c = coll_of(id);
+    return c && nranks > 0 ? c->factor(nranks) : 1.0;
+}
+
+bool xccl_has_in_place(enum bench_test_id id)
+{
+    const struct xccl_coll *c = coll_of(id);
+    return c && c->in_place;
+}
+
+bool xccl_reduces(enum bench_test_id id)
+{
+    const struct xccl_coll *c = coll_of(id);
+    return c && c->reduces;
+}
+
+bool xccl_rooted(enum bench_test_id id)
+{
+    const struct xccl_coll *c = coll_of(id);
+    return c && c->rooted;
+}
+
+size_t xccl_count(enum bench_test_id id, size_t size, size_t elt, int nranks)
+{
+    const struct xccl_coll *c = coll_of(id);
+    size_t count = size / elt;
+    return c && c->split && nranks > 0 ? count / (size_t)nranks * (size_t)nranks : count;
+}
+
+/* ---- one iteration: enqueue, then wait ---- */
+
+/* Wait for the stream while watching for asynchronous library errors (a peer died,
+ * a network error): NCCL would otherwise leave the stream waiting for ever. */
+static int wait_stream(struct bench_ctx *c)
+{
+    struct xccl_run *x = c->xccl;
+    for (;;) {
+        int async = XCCL_SUCCESS;
+        int rc = x->lib->api.comm_get_async_error(x->comm, &async);
+        if (rc != XCCL_SUCCESS)
+            return xccl_fail(x->lib, x->comm, rc, "ncclCommGetAsyncError", "", c->err);
+        if (async != XCCL_SUCCESS && async != XCCL_IN_PROGRESS) {
+            xccl_fail(x->lib, x->comm, async, "ncclCommGetAsyncError", "asynchronous error",
+                      c->err);
+            x->lib->api.comm_abort(x->comm); /* leave nothing running on the GPU */
+            x->comm = NULL;
+            return -1;
+        }
+        int busy = x->gpu->ops->stream_query(x->gpu, x->stream, c->err);
+        if (busy <= 0) return busy;
+    }
+}
+
+static size_t elements(const struct xccl_run *x, enum chunked len, size_t count)
+{
+    return len == CHUNK ? count / x->nranks : count;
+}
+
+/* Send and receive pointers of the current variant. */
+static void coll_ptrs(const struct xccl_run *x, size_t count, void **s, void **r)
+{
+    const struct xccl_coll *k = x->coll;
+    size_t at = (size_t)x->rank * (count / x->nranks) * xccl_dtypes[x->dtype].size;
+    if (!x->in_place) {
+        *s = x->sbuf;
+        *r = x->rbuf;
+        return;
+    }
+    *s = (char *)x->rbuf + (k->send_at_rank ? at : 0);
+    *r = (char *)x->rbuf + (k->recv_at_rank ? at : 0);
+}
+
+static int coll_iterate(struct bench_ctx *c, size_t size)
+{
+    struct xccl_run *x = c->xccl;
+    size_t count = xccl_count(x->coll->id, size, xccl_dtypes[x->dtype].size, x->nranks);
+    void *s, *r;
+    coll_ptrs(x, count, &s, &r);
+    int rc = x->coll->call(x, s, r, count);
+    if (rc != XCCL_SUCCESS)
+        return xccl_fail(x->lib, x->comm, rc, x->coll->title, "enqueue", c->err);
+    return wait_stream(c);
+}
+
+/* Untimed: this rank's inputs for `iter` into the send data, the receive area set to
+ * all-ones bytes (NaN in every float type) so an element left unwritten is wrong. */
+static int fill_inputs(struct bench_ctx *c, void *dst, size_t n, void *clear, size_t clear_len,
+                       long iter, int reduces)
+{
+    struct xccl_run *x = c->xccl;
+    for (size_t i = 0; i < n; i++)
+        xccl_store(x->dtype, x->host, i, xccl_input(x->rank, i, iter, reduces));
+    if (clear_len && x->gpu->ops->fill(x->gpu, clear, 0xff, clear_len, c->err)) return -1;
+    return x->gpu->ops->copy(x->gpu, dst, x->host, n * xccl_dtypes[x->dtype].size, GPU_H2D, c->err);
+}
+
+/* Untimed: copy n result elements back and count those that differ from expect(). */
+static int count_wrong(struct bench_ctx *c, const void *src, size_t n, size_t count, long iter,
+                       unsigned long long *wrong)
+{
+    struct xccl_run *x = c->xccl;
+    if (x->gpu->ops->copy(x->gpu, x->host, src, n * xccl_dtypes[x->dtype].size, GPU_D2H, c->err))
+        return -1;
+    for (size_t j = 0; j < n; j++) {
+        double want =
+            x->coll ? x->coll->expect(x, count, j, iter) : xccl_input(c->peer, j, iter, 0);
+        if (!isnan(want) && xccl_load(x->dtype, x->host, j) != want) (*wrong)++;
+    }
+    return 0;
+}
+
+static int coll_prepare(struct bench_ctx *c, size_t size, long iter)
+{
+    struct xccl_run *x = c->xccl;
+    size_t elt = xccl_dtypes[x->dtype].size;
+    size_t count = xccl_count(x->coll->id, size, elt, x->nranks);
+    size_t nsend = elements(x, x->coll->send_len, count);
+    void *s, *r;
+    coll_ptrs(x, count, &s, &r);
+    /* in place the whole buffer is cleared first, then the input written into it */
+    size_t clear = (x->in_place ? count : elements(x, x->coll->recv_len, count)) * elt;
+    return fill_inputs(c, s, nsend, x->rbuf, clear, iter, x->coll->reduces);
+}
+
+static int coll_check(struct bench_ctx *c, size_t size, long iter, unsigned long long *wrong)
+{
+    struct xccl_run *x = c->xccl;
+    size_t count = xccl_count(x->coll->id, size, xccl_dtypes[x->dtype].size, x->nranks);
+    void *s, *r;
+    coll_ptrs(x, count, &s, &r);
+    return count_wrong(c, r, elements(x, x->coll->recv_len, count), count, iter, wrong);
+}
+
+/* Bus bandwidth in GB/s (nccl-tests: algbw = bytes / 1e9 / s, busbw = algbw * factor). */
+static double coll_value(const struct bench_ctx *c, size_t size, double seconds)
+{
+    const struct xccl_run *x = c->xccl;
+    size_t elt = xccl_dtypes[x->dtype].size;
+    double bytes = (double)(xccl_count(x->coll->id, size, elt, x->nranks) * elt);
+    return seconds > 0.0 ? bytes / 1e9 / seconds * x->coll->factor(x->nranks) : 0.0;
+}
+
+/* ---- point-to-point through ncclSend / ncclRecv (uint8 elements) ---- */
+
+static int p2p(struct bench_ctx *c, bool send, void *buf, size_t n)
+{
+    struct xccl_run *x = c->xccl;
+    int rc =
+        send ? x->lib->api.send(buf, n, xccl_dtypes[XDT_UINT8].nccl, c->peer, x->comm, x->stream)
+             : x->lib->api.recv(buf, n, xccl_dtypes[XDT_UINT8].nccl, c->peer, x->comm, x->stream);
+    if (rc != XCCL_SUCCESS)
+        return xccl_fail(x->lib, x->comm, rc, send ? "ncclSend" : "ncclRecv", "", c->err);
+    return wait_stream(c);
+}
+
+/* Ping-pong, as the MPI latency test. */
+static int p2p_latency_iterate(struct bench_ctx *c, size_t n)
+{
+    struct xccl_run *x = c->xccl;
+    bool a = c->side == 0;
+    return p2p(c, a, a ? x->sbuf : x->rbuf, n) || p2p(c, !a, a ? x->rbuf : x->sbuf, n) ? -1 : 0;
+}
+
+/* A window of sends in one group, then a 1-byte ack back (as OSU's osu_bw). */
+static int p2p_bw_iterate(struct bench_ctx *c, size_t n)
+{
+    struct xccl_run *x = c->xccl;
+    bool a = c->side == 0;
+    int rc = x->lib->api.group_start();
+    for (int j = 0; j < c->window && rc == XCCL_SUCCESS; j++)
+        rc = a ? x->lib->api.send(x->sbuf, n, xccl_dtypes[XDT_UINT8].nccl, c->peer, x->comm,
+                                  x->stream)
+               : x->lib->api.recv(x->rbuf, n, xccl_dtypes[XDT_UINT8].nccl, c->peer, x->comm,
+                                  x->stream);
+    rc = group_end(x, rc);
+    if (rc != XCCL_SUCCESS)
+        return xccl_fail(x->lib, x->comm, rc, a ? "ncclSend(window)" : "ncclRecv(window)", "",
+                         c->err);
+    if (wait_stream(c)) return -1;
+    /* the ack goes into the end of the other buffer, so B's received data stays intact */
+    return p2p(c, !a, (char *)(a ? x->rbuf : x->sbuf) + x->max_size - 1, 1);
+}
+
+static int p2p_prepare(struct bench_ctx *c, size_t size, long iter)
+{
+    return fill_inputs(c, c->xccl->sbuf, size, c->xccl->rbuf, size, iter, 0);
+}
+
+static int p2p_latency_check(struct bench_ctx *c, size_t size, long iter, unsigned long long *wrong)
+{
+    return count_wrong(c, c->xccl->rbuf, size, size, iter, wrong);
+}
+
+static int p2p_bw_check(struct bench_ctx *c, size_t size, long iter, unsigned long long *wrong)
+{
+    return c->side == 0 ? 0 : p2p_latency_check(c, size, iter, wrong); /* A only sends */
+}
+
+#define COLL_TEST(tid)                                                                             \
+    [tid - TEST_XCCL_FIRST] = {.id = tid,                                                          \
+                               .title = "",                                                        \
+                               .column = "busbw (GB/s)",                                           \
+                               .unit = "GB/s",                                                     \
+                               .directions = 1,                                                    \
+                               .all_senders_timed = true,                                          \
+                               .iterate = coll_iterate,                                            \
+                               .prepare = coll_prepare,                                            \
+                               .check = coll_check,                                                \
+                               .value = coll_value}
+
+static const struct bench_test xccl_tests[TEST_COUNT - TEST_XCCL_FIRST] = {
+    COLL_TEST(TEST_XCCL_ALLREDUCE),
+    COLL_TEST(TEST_XCCL_ALLGATHER),
+    COLL_TEST(TEST_XCCL_REDUCESCATTER),
+    COLL_TEST(TEST_XCCL_ALLTOALL),
+    COLL_TEST(TEST_XCCL_BROADCAST),
+    COLL_TEST(TEST_XCCL_REDUCE),
+    COLL_TEST(TEST_XCCL_SENDRECV),
+    [TEST_XCCL_LATENCY - TEST_XCCL_FIRST] = {.id = TEST_XCCL_LATENCY,
+                                             .title = "Latency Test (ncclSend/ncclRecv)",
+                                             .column = "Latency (us)",
+                                             .unit = "us",
+                                             .latency = true,
+                                             .directions = 2,
+                                             .iterate = p2p_latency_iterate,
+                                             .prepare = p2p_prepare,
+                                             .check = p2p_latency_check},
+    [TEST_XCCL_BW - TEST_XCCL_FIRST] = {.id = TEST_XCCL_BW,
+                                        .title = "Bandwidth Test (ncclSend/ncclRecv)",
+                                        .column = "Bandwidth (MB/s)",
+                                        .unit = "MB/s",
+                                        .directions = 1,
+                                        .iterate = p2p_bw_iterate,
+                                        .prepare = p2p_prepare,
+                                        .check = p2p_bw_check},
+};
+
+const struct bench_test *xccl_test_get(enum bench_test_id id)
+{
+    if (id < TEST_XCCL_FIRST || id >= TEST_COUNT) return NULL;
+    return &xccl_tests[id - TEST_XCCL_FIRST];
+}
