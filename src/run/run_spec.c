@@ -165,7 +165,9 @@ static int list_set(struct run_list *l, const char *value, bool placements, cons
                 free(item);
                 return -1;
             }
-            strcpy(item, norm);
+            free(item); /* "HH" is shorter than its normal form "H H" */
+            if ((item = strdup(norm)) == NULL)
+                return bbd_err_set(err, BBD_EXIT_ENV, "strdup: out of memory");
         }
         if (l->n == RUN_LIST_MAX) {
             free(item);
