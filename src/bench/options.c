@@ -270,9 +270,9 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
 {
     set_defaults(o);
     bool min_given = false, max_given = false, test_given = false;
-    long v;
-    double d;
-    unsigned long long u;
+    long v = 0;
+    double d = 0.0;
+    unsigned long long u = 0;
     optind = 1;
     opterr = 0;
     /* A leading word is the test name (bbd-bench bw ...). */
