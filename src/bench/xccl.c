@@ -120,10 +120,12 @@ struct xccl *xccl_open(const char *want, const char *path, struct bbd_err *err)
         if (!any && strcmp(b->name, want)) continue;
         struct xccl *x = open_backend(b, err);
         if (x || err->code != BBD_EXIT_USAGE) return x;
-        if (!any)
-            return bbd_err_set(err, BBD_EXIT_USAGE, "--xccl %s: library not found: %s", want,
-                               err->msg),
+        if (!any) {
+            char why[sizeof(err->msg)];
+            snprintf(why, sizeof(why), "%s", err->msg);
+            return bbd_err_set(err, BBD_EXIT_USAGE, "--xccl %s: library not found: %s", want, why),
                    NULL;
+        }
         size_t len = strlen(tried);
         snprintf(tried + len, sizeof(tried) - len, "%s%.400s", len ? "; " : "", err->msg);
     }
