@@ -217,7 +217,7 @@ static int set_xccl_test(const char *name, struct bench_opts *o, struct bbd_err 
 static int set_size(const char *arg, const char *what, size_t *out, bool *given,
                     struct bbd_err *err)
 {
-    unsigned long long v;
+    unsigned long long v = 0;
     if (opts_parse_size(arg, &v))
         return bbd_err_set(err, BBD_EXIT_USAGE, "%s: bad size '%s'", what, arg);
     *out = v;
