@@ -50,7 +50,10 @@ on_a() { ip netns exec "$ns_a" unshare --uts sh -c 'hostname bbd-node-a && exec 
 tx_a() { ip netns exec "$ns_a" cat "/sys/class/net/$veth_a/statistics/tx_bytes"; }
 expect_eq "$(on_a hostname)" bbd-node-a "hostname in namespace a"
 
+# A cell here takes ~10 s; a hung one should not hold the test for the default 300 s.
 cat >two.ini <<INI
+[bench]
+timeout = 120
 [launcher]
 launcher = mpiexec
 hosts = $ip_a,$ip_b
@@ -81,7 +84,7 @@ check_run() {
 # 1. Debian's MPICH, UCX over TCP.
 tx0=$(tx_a)
 on_a "$BBD" run --config two.ini --env UCX_TLS=self,tcp --db ucx.db --out ucx-runs | tee ucx.log \
-  || fail "bbd run (ucx): $(tail -5 ucx-runs/run-1/cell-*/stderr)"
+  || fail "bbd run (ucx): $(tail -n 5 ucx-runs/run-1/cell-*/stderr; wc -l ucx-runs/run-1/cell-*/stdout)"
 tx1=$(tx_a)
 grep -q -- "-hosts $ip_a,$ip_b -launcher ssh -launcher-exec $work/netns-ssh " ucx-runs/run-1/cell-001-*/command \
   || fail "cell command: $(cat ucx-runs/run-1/cell-001-*/command)"
@@ -94,7 +97,7 @@ ofi_build=$(build_bench_ofi "$ofi")
 tx0=$(tx_a)
 on_a "$BBD" run --config two.ini --env FI_PROVIDER=tcp --mpiexec "$ofi/bin/mpiexec" \
   --bench "$ofi_build/src/bench/bbd-bench" --db ofi.db --out ofi-runs | tee ofi.log \
-  || fail "bbd run (ofi): $(tail -5 ofi-runs/run-1/cell-*/stderr)"
+  || fail "bbd run (ofi): $(tail -n 5 ofi-runs/run-1/cell-*/stderr; wc -l ofi-runs/run-1/cell-*/stdout)"
 tx1=$(tx_a)
 check_run ofi.db '^libfabric tcp'
 expect_eq "$(sqlite3 ofi.db "select distinct json_extract(json,'\$.provenance.transport.libfabric_carries') from records")" 1 "ofi: libfabric carries"
