@@ -33,7 +33,8 @@ static const char run_usage[] =
     "               [--bench PATH] [--env K=V] [--set SECTION.KEY=VALUE]\n"
     "Runs modes x gtl x tests x placements (default: native, 2 ranks, H H, latency+bw),\n"
     "stores every record in the SQLite file and writes report.md/report.html.\n"
-    "Every --KEY VALUE is the config line KEY = VALUE of its section (docs/run.md).\n";
+    "Every --KEY VALUE is the config line KEY = VALUE of its section (docs/run.md);\n"
+    "[mode.basic|bind|hybrid] sections set image, image_bench, exec_args per mode.\n";
 
 static int dir_of_self(char *buf, size_t len)
 {
