@@ -23,10 +23,12 @@ static struct {
 
 static void expire(void)
 {
+    char at[48] = "";
+    if (wd.size != WATCHDOG_NO_SIZE) snprintf(at, sizeof(at), " at %zu bytes", wd.size);
     fprintf(stderr,
-            "bbd-bench: timeout: rank %d: %s at %zu bytes did not finish within %g s "
+            "bbd-bench: timeout: rank %d: %s%s did not finish within %g s "
             "(a peer died or the MPI is stuck); aborting with exit code 3\n",
-            wd.rank, wd.what, wd.size, wd.timeout);
+            wd.rank, wd.what, at, wd.timeout);
     fflush(stderr);
     MPI_Abort(MPI_COMM_WORLD, BBD_EXIT_ENV);
     sleep(10); /* MPI_Abort should not return; if it does, leave anyway */

@@ -9,7 +9,9 @@
 
 /* Start the watchdog thread (nothing happens when timeout <= 0). */
 int watchdog_start(double timeout, int rank, struct bbd_err *err);
-/* Start the clock for one unit of work ("latency", 4096). */
+/* Start the clock for one unit of work ("latency", 4096); size WATCHDOG_NO_SIZE for work
+ * that has none (e.g. "MPI_Finalize": a peer that vanished can hang it too). */
+#define WATCHDOG_NO_SIZE ((size_t)-1)
 void watchdog_arm(const char *what, size_t size);
 void watchdog_disarm(void);
 void watchdog_stop(void);

@@ -61,7 +61,8 @@ BBD_TEST_GPU_STANDIN=1 run 2 bibw -d standin --transfer direct -m 1:4K -i 5 -x 1
 t_eq "standin direct bibw: all Pass" 13 "$(grep -Ec ' Pass$' "$W/out")"
 
 # 4. validation catches corruption (PMPI shim flips a received byte) -> exit 1
-LD_PRELOAD=$BBD_BUILD_DIR/tests/bench/libbbd_test_corrupt_recv.so run 2 latency -m 2:64 -i 5 -x 1 -c
+FAULTS=$BBD_BUILD_DIR/tests/bench/libbbd_test_mpi_faults.so
+BBD_TEST_FAULT=corrupt_recv LD_PRELOAD=$FAULTS run 2 latency -m 2:64 -i 5 -x 1 -c
 t_eq "corruption: exit code 1" 1 "$RC"
 t_grep "corruption: Fail rows" " Fail$" "$W/out"
 t_grep "corruption: reported per size" "validation: latency at 64 bytes: [0-9]+ wrong bytes" "$W/err"
@@ -110,6 +111,13 @@ RC=$?
 kill $guard 2>/dev/null
 t_eq "watchdog: exit code 3" 3 "$RC"
 t_grep "watchdog: names test, size and rank" "timeout: rank [01]: bw at 4194304 bytes did not finish within 3 s" "$W/err"
+
+# 8b. ... and a peer stuck in MPI_Finalize after the last size: results kept, exit 3
+BBD_TEST_FAULT=hang_finalize LD_PRELOAD=$FAULTS run 2 latency -m 8:8 -i 10 -x 1 --timeout 3 \
+  --json "$W/fin.jsonl"
+t_eq "finalize hang: exit code 3" 3 "$RC"
+t_grep "finalize hang: named" "timeout: rank 1: MPI_Finalize did not finish within 3 s" "$W/err"
+t_eq "finalize hang: the result was kept" 8 "$(jq -r .size "$W/fin.jsonl")"
 
 # 9. help and version
 run 1 --help
