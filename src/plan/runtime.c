@@ -91,8 +91,11 @@ static int argv_bwrap(const struct runtime *rt, const struct plan *plan, const c
     argv_push(a, rt->program);
     argv_push(a, "--die-with-parent");
     if (bwrap_mirror(plan->image, "/", own_mounts, a, err)) return -1;
-    const char *const fixed[] = {"--proc", "/proc",     "--dev", "/dev", "--tmpfs",
-                                 "/tmp",   "--ro-bind", "/sys",  "/sys", NULL};
+    /* As apptainer does by default: the host's /tmp and /dev/shm are shared, so ranks
+     * started in separate containers on one node can still use MPI shared memory. */
+    const char *const fixed[] = {"--proc",    "/proc",    "--dev",  "/dev", "--bind",
+                                 "/dev/shm",  "/dev/shm", "--bind", "/tmp", "/tmp",
+                                 "--ro-bind", "/sys",     "/sys",   NULL};
     for (const char *const *f = fixed; *f; f++)
         argv_push(a, *f);
     if (bwrap_underlay(plan, a, err) || format_bwrap_args(plan, a, err)) return -1;

@@ -52,8 +52,9 @@ exec_args = --bind $work/bench-ucx:/opt/bbd-bench --host-mpi $mpich
 [mode.hybrid]
 exec_args = --bind $work/bench-ofi:/opt/bbd-bench --bind $ofi:/opt/mpich-ofi --host-fabric $fabric
 [env]
-; one container per rank: bwrap gives each its own /dev/shm and /tmp, so MPICH's
-; shared memory cannot reach the other rank; it must treat the ranks as remote
+; treat the ranks as remote so the network stack (UCX tcp, libfabric tcp) carries the
+; bytes and the libfabric question has a non-trivial answer (shared memory would work too:
+; bbd exec shares /dev/shm and /tmp between the per-rank containers, as apptainer does)
 MPIR_CVAR_NOLOCAL = 1
 FI_PROVIDER = tcp
 INI
