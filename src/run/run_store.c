@@ -395,43 +395,60 @@ int run_store_cell_put(struct run_store *st, long long run_id, const struct stor
     return rc;
 }
 
-int run_store_rows(struct run_store *st, long long run_id, struct store_row **rows, int *n,
-                   struct bbd_err *err)
+/* Run a SELECT whose one parameter is the run id and append one element per result row
+ * to a growing array; fill() reads the row's columns into the element. On error the
+ * elements filled so far stay in *arr (the caller's _free function releases them). */
+static int select_into(struct run_store *st, const char *sql, long long run_id, size_t elem_size,
+                       void (*fill)(sqlite3_stmt *s, void *elem), void **arr, int *n,
+                       const char *what, struct bbd_err *err)
 {
     sqlite3_stmt *s = NULL;
-    *rows = NULL;
+    *arr = NULL;
     *n = 0;
-    if (prepare(st, &s,
-                "SELECT c.mode,c.gtl,c.test,c.placement,r.unit,r.size,r.value,r.ci95,"
-                " coalesce(r.provenance_id,0),r.hosts FROM records r JOIN cells c ON r.cell_id=c.id"
-                " WHERE c.run_id=? AND c.status='ok'"
-                " ORDER BY c.test,c.placement,c.mode,c.gtl,r.size",
-                err) < 0)
-        return -1;
+    if (prepare(st, &s, sql, err) < 0) return -1;
     sqlite3_bind_int64(s, 1, run_id);
     int cap = 0, step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         if (*n == cap) {
-            cap = cap ? 2 * cap : 256;
-            struct store_row *r = realloc(*rows, (size_t)cap * sizeof(*r));
-            if (r == NULL) break;
-            *rows = r;
+            cap = cap ? 2 * cap : 64;
+            void *grown = realloc(*arr, (size_t)cap * elem_size);
+            if (grown == NULL) {
+                sqlite3_finalize(s);
+                return bbd_err_sys(err, "realloc", what);
+            }
+            *arr = grown;
         }
-        struct store_row *r = &(*rows)[(*n)++];
-        r->mode = col_dup(s, 0);
-        r->gtl = sqlite3_column_int(s, 1);
-        r->test = col_dup(s, 2);
-        r->placement = col_dup(s, 3);
-        r->unit = col_dup(s, 4);
-        r->size = sqlite3_column_int64(s, 5);
-        r->value = sqlite3_column_double(s, 6);
-        r->ci95 = sqlite3_column_type(s, 7) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 7);
-        r->prov_id = sqlite3_column_int64(s, 8);
-        r->hosts = sqlite3_column_type(s, 9) == SQLITE_NULL ? NULL : col_dup(s, 9);
+        fill(s, (char *)*arr + (size_t)(*n)++ * elem_size);
     }
     sqlite3_finalize(s);
-    if (step != SQLITE_DONE) return db_fail(st, err, "SELECT records");
+    if (step != SQLITE_DONE) return db_fail(st, err, what);
     return 0;
+}
+
+static void fill_row(sqlite3_stmt *s, void *elem)
+{
+    struct store_row *r = elem;
+    r->mode = col_dup(s, 0);
+    r->gtl = sqlite3_column_int(s, 1);
+    r->test = col_dup(s, 2);
+    r->placement = col_dup(s, 3);
+    r->unit = col_dup(s, 4);
+    r->size = sqlite3_column_int64(s, 5);
+    r->value = sqlite3_column_double(s, 6);
+    r->ci95 = sqlite3_column_type(s, 7) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 7);
+    r->prov_id = sqlite3_column_int64(s, 8);
+    r->hosts = sqlite3_column_type(s, 9) == SQLITE_NULL ? NULL : col_dup(s, 9);
+}
+
+int run_store_rows(struct run_store *st, long long run_id, struct store_row **rows, int *n,
+                   struct bbd_err *err)
+{
+    return select_into(st,
+                       "SELECT c.mode,c.gtl,c.test,c.placement,r.unit,r.size,r.value,r.ci95,"
+                       " coalesce(r.provenance_id,0),r.hosts FROM records r JOIN cells c ON "
+                       "r.cell_id=c.id WHERE c.run_id=? AND c.status='ok'"
+                       " ORDER BY c.test,c.placement,c.mode,c.gtl,r.size",
+                       run_id, sizeof(**rows), fill_row, (void **)rows, n, "SELECT records", err);
 }
 
 void run_store_rows_free(struct store_row *rows, int n)
@@ -446,38 +463,25 @@ void run_store_rows_free(struct store_row *rows, int n)
     free(rows);
 }
 
+static void fill_cell(sqlite3_stmt *s, void *elem)
+{
+    struct store_cell_info *c = elem;
+    c->key = col_dup(s, 0);
+    c->status = col_dup(s, 1);
+    c->reason = col_dup(s, 2);
+    c->log_dir = col_dup(s, 3);
+    c->seconds = sqlite3_column_double(s, 4);
+    c->n_records = sqlite3_column_int(s, 5);
+}
+
 int run_store_cells(struct run_store *st, long long run_id, struct store_cell_info **cells, int *n,
                     struct bbd_err *err)
 {
-    sqlite3_stmt *s = NULL;
-    *cells = NULL;
-    *n = 0;
-    if (prepare(st, &s,
-                "SELECT c.key,c.status,c.reason,c.log_dir,c.seconds,"
-                " (SELECT count(*) FROM records r WHERE r.cell_id=c.id)"
-                " FROM cells c WHERE c.run_id=? ORDER BY c.id",
-                err) < 0)
-        return -1;
-    sqlite3_bind_int64(s, 1, run_id);
-    int cap = 0, step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 32;
-            struct store_cell_info *c = realloc(*cells, (size_t)cap * sizeof(*c));
-            if (c == NULL) break;
-            *cells = c;
-        }
-        struct store_cell_info *c = &(*cells)[(*n)++];
-        c->key = col_dup(s, 0);
-        c->status = col_dup(s, 1);
-        c->reason = col_dup(s, 2);
-        c->log_dir = col_dup(s, 3);
-        c->seconds = sqlite3_column_double(s, 4);
-        c->n_records = sqlite3_column_int(s, 5);
-    }
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) return db_fail(st, err, "SELECT cells");
-    return 0;
+    return select_into(st,
+                       "SELECT c.key,c.status,c.reason,c.log_dir,c.seconds,"
+                       " (SELECT count(*) FROM records r WHERE r.cell_id=c.id)"
+                       " FROM cells c WHERE c.run_id=? ORDER BY c.id",
+                       run_id, sizeof(**cells), fill_cell, (void **)cells, n, "SELECT cells", err);
 }
 
 void run_store_cells_free(struct store_cell_info *cells, int n)
