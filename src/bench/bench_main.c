@@ -2,6 +2,7 @@
  * This file only wires the parts together: set-up checks that every rank agrees
  * on, GPU and transfer-path choice, the size loop, and exit codes. */
 #include "bbd_err.h"
+#include "clock.h"
 #include "harness.h"
 #include "mpi_gpu.h"
 #include "output.h"
@@ -265,6 +266,7 @@ static int setup(struct bench_run *b, int argc, char **argv, int *code)
     c->err = &err;
     int len;
     MPI_Get_library_version(b->mpi_version, &len);
+    bench_clock_init();
     b->mpi_version[strcspn(b->mpi_version, "\n")] = '\0';
     b->table = stdout;
     enum xfer_path path = XFER_PATH_HOST;
@@ -402,11 +404,11 @@ static void print_header(struct bench_run *b)
     }
     char timing[512];
     snprintf(timing, sizeof(timing),
-             "dtype %s, redop %s, root %d; time per iteration: host clock (MPI_Wtime) around "
+             "dtype %s, redop %s, root %d; time per iteration: host clock (%s) around "
              "enqueue + %s stream synchronize (polling ncclCommGetAsyncError), slowest rank, "
              "mean of %ld iterations after %ld warm-up",
-             b->ri.dtype, b->ri.redop, b->ri.root, b->ri.gpu_api, b->o.iters_small,
-             b->o.warmup_small);
+             b->ri.dtype, b->ri.redop, b->ri.root, bench_clock.name, b->ri.gpu_api,
+             b->o.iters_small, b->o.warmup_small);
     xccl_out_header(b->table, xccl_title(b->o.test), BBD_VERSION, b->c.nranks, timing);
 }
 

@@ -1,5 +1,7 @@
 #include "output.h"
 
+#include "clock.h"
+
 #include <string.h>
 #include <time.h>
 
@@ -94,6 +96,7 @@ void out_json_record(struct jsonw *w, const struct run_info *ri, const struct si
     jsonw_kstr(w, "bbd_version", BBD_VERSION);
     jsonw_kstr(w, "cmdline", ri->cmdline);
     jsonw_kstr(w, "timestamp", timestamp);
+    jsonw_kstr(w, "clock", bench_clock.name);
     if (r->xccl) {
         jsonw_knum(w, "time_us", r->time_us);
         jsonw_knum(w, "algbw", r->algbw);

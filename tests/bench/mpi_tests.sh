@@ -30,7 +30,8 @@ for spec in "latency 2" "bw 2" "bibw 2" "mbw 4"; do
     'select(.schema=="bbd-bench/1" and .test==$t and .ranks==$n and .validated and .errors==0
             and .value>0 and .min<=.p50 and .p50<=.p90 and .p90<=.p99 and .p99<=.max
             and .iterations==20 and .warmup==2 and .transfer=="host" and .placement=="H H"
-            and (.mpi_version|length)>0 and (.timestamp|test("Z$")))' "$W/rec.jsonl" | wc -l)"
+            and (.mpi_version|length)>0 and (.timestamp|test("Z$"))
+            and (.clock=="tsc" or .clock=="MPI_Wtime"))' "$W/rec.jsonl" | wc -l)"
   # The OSU number in the table is the JSON value, size by size.
   t_eq "$t: table value == JSON value" "$(awk '/^[0-9]/{print $1, $2}' "$W/out")" \
     "$(jq -r '"\(.size) \(.value*100|round/100|tostring|if test("\\.") then . else .+".0" end)"' "$W/rec.jsonl" \
@@ -87,6 +88,10 @@ bad "D without runtime" 2 "placement D needs a GPU runtime" bw -d hip -m 1:8 D D
 run 2 latency -m 8:8 -i 10 -x 1 --json -
 t_eq "json to stdout" "8" "$(jq -r .size "$W/out")"
 t_grep "table to stderr" "^8 +[0-9]" "$W/err"
+
+# 6b. BBD_CLOCK=wtime forces MPI_Wtime around each iteration
+BBD_CLOCK=wtime run 2 latency -m 8:8 -i 10 -x 1 --json -
+t_eq "BBD_CLOCK=wtime is recorded" "MPI_Wtime" "$(jq -r .clock "$W/out")"
 
 # 7. adaptive mode stops on its own and says so
 run 2 latency -m 8:8 --adaptive 5 --time-per-size 2 --json -

@@ -3,7 +3,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <time.h>
 
+#include "clock.h"
 #include "stats.h"
 
 static void percentiles_interpolate(void **state)
@@ -54,12 +56,37 @@ static void median_ci_order_statistics(void **state)
     assert_true(st.ci95 <= 1.0);
 }
 
+static void invariant_tsc_needs_both_flags(void **state)
+{
+    (void)state;
+    const char *both = "processor\t: 0\nflags\t\t: fpu tsc constant_tsc rdtscp nonstop_tsc\n";
+    const char *one = "processor\t: 0\nflags\t\t: fpu tsc constant_tsc rdtscp\n";
+    const char *lookalike = "processor\t: 0\nflags\t\t: xconstant_tsc nonstop_tsc_x\n";
+    assert_true(bench_clock_tsc_invariant(both));
+    assert_false(bench_clock_tsc_invariant(one));
+    assert_false(bench_clock_tsc_invariant(lookalike));
+    assert_false(bench_clock_tsc_invariant("no flags here"));
+}
+
+static void clock_counts_forward(void **state)
+{
+    (void)state;
+    bench_clock_init();
+    uint64_t a = bench_clock_ticks();
+    struct timespec ts = {0, 2000000}; /* 2 ms */
+    nanosleep(&ts, NULL);
+    double s = bench_clock_seconds(bench_clock_ticks() - a);
+    assert_true(s > 0.0019 && s < 0.5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(percentiles_interpolate),
         cmocka_unit_test(single_sample),
         cmocka_unit_test(median_ci_order_statistics),
+        cmocka_unit_test(invariant_tsc_needs_both_flags),
+        cmocka_unit_test(clock_counts_forward),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
