@@ -267,12 +267,14 @@ static int matrix_loop(struct run_state *rs, const struct run_cell *cells, int n
         printf("[%d/%d] %s: %s in %.1f s\n", c->index, n, c->key, status, now_s() - t);
         fflush(stdout);
     }
-    const char *final = run_exec_interrupted() ? "interrupted" : failed ? "failed" : "complete";
+    int interrupted = run_exec_interrupted();
+    run_exec_clear_interrupt(); /* handled here; the report's gnuplot must still run */
+    const char *final = interrupted ? "interrupted" : failed ? "failed" : "complete";
     if (run_store_run_finish(rs->st, rs->run_id, final, err) < 0) return -1;
     printf("bbd run: run %lld %s: %d cells run, %d failed, %d skipped, %.0f s; database %s\n",
            rs->run_id, final, ran, failed, skipped, now_s() - t0, "updated");
     write_reports(rs);
-    if (run_exec_interrupted())
+    if (interrupted)
         return bbd_err_set(err, BBD_EXIT_FAIL,
                            "interrupted: finished cells are stored; "
                            "run the same command with --resume to go on");

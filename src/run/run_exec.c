@@ -35,6 +35,11 @@ int run_exec_interrupted(void)
     return interrupted;
 }
 
+void run_exec_clear_interrupt(void)
+{
+    interrupted = 0;
+}
+
 static double now_s(void)
 {
     struct timespec ts;

@@ -25,6 +25,9 @@ struct run_exec_result {
 /* Catch SIGINT and SIGTERM: they set a flag that run_exec and the caller poll. */
 void run_exec_catch_interrupts(void);
 int run_exec_interrupted(void);
+/* Forget a handled interrupt, so that later children (e.g. gnuplot for the report of an
+ * interrupted run) are not killed for it; a new SIGINT/SIGTERM sets the flag again. */
+void run_exec_clear_interrupt(void);
 
 /* Run argv with `env` ("K=V" added to the environment) writing stdout and stderr to
  * the given files; wait at most `timeout` seconds (0 = no limit). Returns -1 only

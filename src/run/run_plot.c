@@ -88,8 +88,16 @@ int run_plot_svg(const struct run_plot *p, const char *stem, struct bbd_err *err
     if (run_argv_push(&argv, gnuplot) < 0 || run_argv_push(&argv, gp) < 0) goto out;
     if (run_exec(&argv, NULL, log, log, 60, &res, err) < 0) goto out;
     if (res.status != RUN_EXITED || res.exit_code || res.signal) {
-        bbd_err_set(err, BBD_EXIT_ENV, "gnuplot(%s): failed (exit %d), see %s", gp, res.exit_code,
-                    log);
+        char how[64];
+        if (res.status == RUN_INTERRUPTED)
+            snprintf(how, sizeof(how), "interrupted");
+        else if (res.status == RUN_TIMEOUT)
+            snprintf(how, sizeof(how), "timed out");
+        else if (res.signal)
+            snprintf(how, sizeof(how), "killed by signal %d", res.signal);
+        else
+            snprintf(how, sizeof(how), "exit %d", res.exit_code);
+        bbd_err_set(err, BBD_EXIT_ENV, "gnuplot(%s): failed (%s), see %s", gp, how, log);
         goto out;
     }
     rc = 0;

@@ -30,3 +30,24 @@ expect_eq "$(sqlite3 bbd.db "select count(*) from cells where status='ok'")" 8 "
 expect_eq "$(sqlite3 bbd.db "select count(*) from runs")" 1 "resume reuses the run"
 expect_eq "$(sqlite3 bbd.db "select status from runs")" complete "run status"
 echo "PASS run_kill_resume ($done1 cells survived the kill)"
+
+# Ctrl-C (SIGINT) mid-matrix: finished cells kept, run marked interrupted, exit 1 with a
+# hint, and the report of what finished is still written with its plots.
+rm -rf bbd.db bbd-runs
+"$BBD" "${args[@]}" > run3.log 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+  n=$(sqlite3 bbd.db "select count(*) from cells where status='ok'" 2>/dev/null || echo 0)
+  [ "$n" -ge 1 ] && break
+  sleep 0.1
+done
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+expect_eq "$rc" 1 "exit code after SIGINT"
+grep -q 'interrupted: finished cells are stored; run the same command with --resume' run3.log \
+  || { cat run3.log; fail "no resume hint after SIGINT"; }
+expect_eq "$(sqlite3 bbd.db "select status from runs")" interrupted "run status after SIGINT"
+[ -n "$(ls bbd-runs/run-1/plots/*.svg 2>/dev/null)" ] || { cat run3.log; fail "no plots in the report of the interrupted run"; }
+grep -q 'gnuplot.*failed' run3.log && { cat run3.log; fail "gnuplot killed after SIGINT"; }
+echo "PASS run_kill_resume: SIGINT keeps $(sqlite3 bbd.db "select count(*) from cells where status='ok'") cells and writes the report"
