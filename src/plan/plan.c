@@ -20,6 +20,7 @@
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -434,10 +435,18 @@ static int setup_views(struct builder *b)
 {
     const struct plan_opts *o = b->o;
     struct stat st;
-    if (o->image == NULL || o->image[0] != '/' || stat(o->image, &st) < 0 || !S_ISDIR(st.st_mode))
+    if (o->image == NULL || o->image[0] != '/')
         return bbd_err_set(b->err, BBD_EXIT_USAGE,
                            "--image %s: must be an absolute path to an unpacked image root",
                            o->image ? o->image : "(missing)");
+    if (stat(o->image, &st) < 0)
+        return bbd_err_set(b->err, BBD_EXIT_USAGE, "--image %s: stat: %s", o->image,
+                           strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return bbd_err_set(b->err, BBD_EXIT_USAGE,
+                           "--image %s: not a directory (give an unpacked image root: an "
+                           "apptainer sandbox or an exported root file system)",
+                           o->image);
     b->host_view = (struct fs_view){NULL, NULL, 0};
     b->image_view = (struct fs_view){o->image, o->user_binds, o->n_user_binds};
     char cache[PATH_MAX];
