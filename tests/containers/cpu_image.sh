@@ -142,6 +142,20 @@ if [ -x "$bbd" ] && "$bbd" plan --help 2>&1 | grep -q -- '--image' && [ -n "$hos
     [ "$rc" -eq 1 ] || fail "bbd plan accepted hybrid mode although the host's libfabric lacks $need"
     grep -qF "$need" <<<"$plan" || fail "bbd plan's refusal does not name $need"
   fi
+  # bind: the built image serves as the image for bind mode too. The host's MPICH (Debian,
+  # ch4:ucx) replaces the image's libmpi.so.12 (ch4:ofi), with the host UCX it needs; the
+  # launcher runs outside, one container per rank, as srun + apptainer would.
+  mpich=$(realpath /usr/lib/x86_64-linux-gnu/libmpich.so.12)
+  json=$(timeout 120 mpiexec.mpich -n 2 "$bbd" exec --mode bind --image "$root" --host-mpi "$mpich" \
+    --app "$prefix/bin/bbd-bench" -- "$prefix/bin/bbd-bench" latency -m 1:64 -c --json - \
+    2>"$work/bind.err" | grep '^{') || fail "bind mode in the built image: $(tail -5 "$work/bind.err")"
+  [ "$(jq -s 'map(select(.errors == 0 and .validated)) | length' <<<"$json")" -eq 7 ] \
+    || fail "bind: expected 7 validated sizes: $json"
+  # (-s: jq 1.6's -e judges the last input, which a select() may leave without output)
+  jq -s -e --arg m "$mpich" 'map(select(.size == 1))[0].provenance.mpi | .origin == "host" and
+      .host_path == $m and .device == "ch4:ucx"' <<<"$json" >/dev/null \
+    || fail "bind: provenance does not show the host's MPICH ch4:ucx: $json"
+  echo "bind: host $mpich (ch4:ucx) over the image's libmpi.so.12: 7 sizes validated"
 else
   echo "note: no bbd plan in $build or no host libfabric; image inspection not checked"
 fi
