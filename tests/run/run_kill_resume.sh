@@ -5,14 +5,18 @@
 cd "$work"
 # cells long enough (~0.5 s) that a loaded machine still kills it mid-matrix
 args=(run --tests latency,bw,bibw,mbw --placements HH --gtl off,on --sizes 1:65536)
+# wait (up to 60 s) until at least one cell is committed with the given status filter
+wait_for_cell() {
+  local n
+  for _ in $(seq 1 600); do
+    n=$(sqlite3 bbd.db "select count(*) from cells $1" 2>/dev/null || echo 0)
+    [ "$n" -ge 1 ] && return 0
+    sleep 0.1
+  done
+}
 "$BBD" "${args[@]}" > run1.log 2>&1 &
 pid=$!
-# wait until at least one cell is committed, then kill without warning
-for _ in $(seq 1 600); do
-  n=$(sqlite3 bbd.db "select count(*) from cells" 2>/dev/null || echo 0)
-  [ "$n" -ge 1 ] && break
-  sleep 0.1
-done
+wait_for_cell "" # then kill without warning
 launcher=$(pgrep -P "$pid" || true)
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null || true
@@ -36,11 +40,7 @@ echo "PASS run_kill_resume ($done1 cells survived the kill)"
 rm -rf bbd.db bbd-runs
 "$BBD" "${args[@]}" > run3.log 2>&1 &
 pid=$!
-for _ in $(seq 1 600); do
-  n=$(sqlite3 bbd.db "select count(*) from cells where status='ok'" 2>/dev/null || echo 0)
-  [ "$n" -ge 1 ] && break
-  sleep 0.1
-done
+wait_for_cell "where status='ok'"
 kill -INT "$pid"
 rc=0
 wait "$pid" || rc=$?
