@@ -515,28 +515,43 @@ static void answer_nic(struct rep *r, char *buf, size_t len)
                  best->value > nic ? ">" : "<=", nic);
 }
 
+/* The seed's questions, in the order the report answers them; arg selects a variant
+ * of the answer (latency vs bandwidth, MPI vs NCCL/RCCL) where the answer takes one. */
+static void answer_libfabric_q(struct rep *r, int arg, char *buf, size_t len)
+{
+    (void)arg;
+    answer_libfabric(r, buf, len);
+}
+
+static void answer_nic_q(struct rep *r, int arg, char *buf, size_t len)
+{
+    (void)arg;
+    answer_nic(r, buf, len);
+}
+
+static const struct question {
+    const char *text;
+    void (*answer)(struct rep *r, int arg, char *buf, size_t len);
+    int arg;
+} questions[] = {
+    {"Bandwidth?", answer_extreme, 0},
+    {"Latency?", answer_extreme, 1},
+    {"Is libfabric used (which provider)?", answer_libfabric_q, 0},
+    {"Does GTL change latency/bandwidth?", answer_gtl, 0},
+    {"Does GTL affect NCCL/RCCL?", answer_gtl, 1},
+    {"More than one NIC's worth of bandwidth?", answer_nic_q, 0},
+};
+
 static void checklist(struct rep *r)
 {
     const struct run_doc *d = r->o->doc;
     char buf[8192];
     d->heading(r->out, 2, "Questions answered from the data");
-    buf[0] = '\0';
-    answer_extreme(r, 0, buf, sizeof(buf));
-    d->item(r->out, "Bandwidth?", buf);
-    buf[0] = '\0';
-    answer_extreme(r, 1, buf, sizeof(buf));
-    d->item(r->out, "Latency?", buf);
-    buf[0] = '\0';
-    answer_libfabric(r, buf, sizeof(buf));
-    d->item(r->out, "Is libfabric used (which provider)?", buf);
-    buf[0] = '\0';
-    answer_gtl(r, 0, buf, sizeof(buf));
-    d->item(r->out, "Does GTL change latency/bandwidth?", buf);
-    buf[0] = '\0';
-    answer_gtl(r, 1, buf, sizeof(buf));
-    d->item(r->out, "Does GTL affect NCCL/RCCL?", buf);
-    answer_nic(r, buf, sizeof(buf));
-    d->item(r->out, "More than one NIC's worth of bandwidth?", buf);
+    for (size_t i = 0; i < sizeof(questions) / sizeof(questions[0]); i++) {
+        buf[0] = '\0';
+        questions[i].answer(r, questions[i].arg, buf, sizeof(buf));
+        d->item(r->out, questions[i].text, buf);
+    }
     fputc('\n', r->out); /* ends the Markdown list */
 }
 
