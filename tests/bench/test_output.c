@@ -129,8 +129,7 @@ static void json_record_fields(void **state)
         "\"warmup\":10,\"window\":64,\"pairs\":1,\"placement\":\"H H\",\"gpu_api\":\"none\","
         "\"transfer\":\"host\",\"validated\":false,\"errors\":0,\"adaptive\":false,\"ranks\":2,"
         "\"hosts\":[\"n1\",\"n2\"],\"mpi_version\":\"MPICH Version: "
-        "4.0.2\",\"bbd_version\":\"" BBD_VERSION
-        "\",\"cmdline\":\"bbd-bench "
+        "4.0.2\",\"bbd_version\":\"" BBD_VERSION "\",\"cmdline\":\"bbd-bench "
         "bw\",\"timestamp\":\"2026-11-24T04:10:00Z\",\"clock\":\"MPI_Wtime\","
         "\"provenance\":{\"mpi\":{\"loaded\":true}}}");
     jsonw_free(&w);
