@@ -111,7 +111,7 @@ t_grep "async error: named" "ncclCommGetAsyncError\(asynchronous error\): remote
 run 1 xccl allreduce --xccl-lib "$W/nonexistent/libnccl.so.2" -m 8:8
 t_eq "library not found: exit 2" 2 "$RC"
 t_grep "library not found: dlopen message" "dlopen\($W/nonexistent/libnccl.so.2\): .*No such file" "$W/err"
-if ! /sbin/ldconfig -p | grep -q 'librccl\.so\.1 '; then
+if ! grep -q 'librccl\.so\.1 ' <<<"$(/sbin/ldconfig -p)"; then
   run 1 xccl allreduce --xccl rccl -m 8:8
   t_eq "--xccl rccl without RCCL: exit 2" 2 "$RC"
   t_grep "--xccl rccl without RCCL: dlopen message" "library not found: rccl: dlopen\(librccl\.so\.1\): " "$W/err"

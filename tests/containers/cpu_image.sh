@@ -124,8 +124,11 @@ echo "FI_PROVIDER=no-such-provider fails as it must: $(grep -m1 -i 'fi_\|ofi\|pr
 # from the ELF files alone: the newest FABRIC_x.y the image's libmpi asks for against the
 # newest the host's libfabric defines. bbd plan must reach the same verdict before launch.
 bbd=$build/src/bbd/bbd
-host_fabric=$(ldconfig -p | awk '/libfabric.so.1 .*x86-64/ {print $NF; exit}')
-if [ -x "$bbd" ] && "$bbd" plan --help 2>&1 | grep -q -- '--image' && [ -n "$host_fabric" ]; then
+# (no early exit from a reader of ldconfig's long output: under pipefail, the SIGPIPE
+# ldconfig would get makes the whole script stop without a word)
+host_fabric=$(ldconfig -p | awk '/libfabric.so.1 .*x86-64/ && !found {print $NF; found = 1}')
+plan_help=$("$bbd" plan --help 2>&1 || true)
+if [ -x "$bbd" ] && grep -q -- '--image' <<<"$plan_help" && [ -n "$host_fabric" ]; then
   plan=$("$bbd" plan --mode basic --image "$root" --format json 2>&1) || fail "bbd plan --mode basic failed: $plan"
   grep -qF "\"image\":\"$root\"" <<<"$plan" || fail "bbd plan --mode basic: $plan"
   newest() { grep -oE 'FABRIC_[0-9]+\.[0-9]+' | sort -t_ -k2 -V | tail -1; }
