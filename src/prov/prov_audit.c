@@ -283,9 +283,10 @@ EXPORT unsigned int la_objclose(uintptr_t *cookie)
     struct link_map *map = (struct link_map *)*cookie;
     if (map == NULL || map->l_name == NULL || map->l_name[0] == '\0') return 0;
     keep_version(map);
-    if (st.finalizing) return 0; /* unloaded by MPI_Finalize: it was in use until then */
-    event("C", map->l_name, NULL, NULL);
-    prov_snap_close_object(&st.snap, map->l_name);
+    /* Unloaded by MPI_Finalize: it was in use until then. Either way its link_map and
+     * mapping are gone after this call, so the snapshot must not keep the handle. */
+    prov_snap_close_object(&st.snap, map->l_name, !st.finalizing);
+    if (!st.finalizing) event("C", map->l_name, NULL, NULL);
     return 0;
 }
 

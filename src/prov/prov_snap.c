@@ -88,10 +88,13 @@ int prov_snap_add_object(struct prov_snap *s, const char *path, void *handle)
     return 0;
 }
 
-void prov_snap_close_object(struct prov_snap *s, const char *path)
+void prov_snap_close_object(struct prov_snap *s, const char *path, bool during_run)
 {
-    for (size_t i = 0; i < s->nobj; i++)
-        if (!strcmp(s->obj[i].path, path)) s->obj[i].closed = true;
+    for (size_t i = 0; i < s->nobj; i++) {
+        if (strcmp(s->obj[i].path, path) != 0) continue;
+        s->obj[i].handle = NULL;
+        if (during_run) s->obj[i].closed = true;
+    }
 }
 
 int prov_snap_add_fabric(struct prov_snap *s, const char *provider, const char *fabric, int rc)
@@ -387,7 +390,7 @@ static void parse_line(struct prov_snap *s, char *line)
         if (n >= 2) prov_snap_add_object(s, f[1], NULL);
         break;
     case 'C':
-        if (n >= 2) prov_snap_close_object(s, f[1]);
+        if (n >= 2) prov_snap_close_object(s, f[1], true);
         break;
     case 'F':
         if (n >= 4) prov_snap_add_fabric(s, f[1], f[2], atoi(f[3]));

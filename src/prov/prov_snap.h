@@ -58,7 +58,9 @@ void prov_snap_free(struct prov_snap *s);
 
 /* Record events. Return -1 only when out of memory. */
 int prov_snap_add_object(struct prov_snap *s, const char *path, void *handle);
-void prov_snap_close_object(struct prov_snap *s, const char *path);
+/* The loader unmapped PATH: its handle is dropped (never read again). `during_run` false
+ * (unloaded by MPI_Finalize or at exit) keeps it counted as in use. */
+void prov_snap_close_object(struct prov_snap *s, const char *path, bool during_run);
 int prov_snap_add_fabric(struct prov_snap *s, const char *provider, const char *fabric, int rc);
 
 /* Objects loaded right now (dl_iterate_phdr), for a process without the audit library. */

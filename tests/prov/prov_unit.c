@@ -249,6 +249,34 @@ static void test_events(void **state)
     prov_snap_free(&s);
 }
 
+/* An object the loader unmapped: its handle (a link_map the loader freed) is dropped at
+ * once, whether it counts as unloaded during the run or, after MPI_Finalize, as used; the
+ * exit-time enrichment must then not touch it. The poisoned handle would crash if read. */
+static void test_unmapped_handle(void **state)
+{
+    (void)state;
+    struct prov_snap s;
+    void *poison = (void *)(uintptr_t)0x10; /* not a readable address */
+    prov_snap_init(&s);
+    assert_int_equal(prov_snap_add_object(&s, "/nonexistent/libfabric.so.1", poison), 0);
+    assert_int_equal(prov_snap_add_object(&s, "/nonexistent/libucp.so.0", poison), 0);
+    prov_snap_close_object(&s, "/nonexistent/libfabric.so.1", false); /* by MPI_Finalize */
+    prov_snap_close_object(&s, "/nonexistent/libucp.so.0", true);     /* during the run */
+    assert_null(s.obj[0].handle);
+    assert_false(s.obj[0].closed);
+    assert_null(s.obj[1].handle);
+    assert_true(s.obj[1].closed);
+    assert_int_equal(prov_snap_enrich(&s, true), 0);
+    assert_true(s.comp[PROV_LIBFABRIC].loaded);
+    assert_false(s.comp[PROV_LIBFABRIC].closed);
+    assert_null(s.comp[PROV_LIBFABRIC].version); /* not mapped any more: nothing to ask */
+    assert_true(s.comp[PROV_UCX].closed);
+    /* loaded again: open again */
+    assert_int_equal(prov_snap_add_object(&s, "/nonexistent/libucp.so.0", NULL), 0);
+    assert_false(s.obj[1].closed);
+    prov_snap_free(&s);
+}
+
 /* ---- link map lookup and ELF soname, on libc itself ---- */
 
 static void test_linkmap_and_soname(void **state)
@@ -369,9 +397,10 @@ static void test_analyse(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mount_origin),       cmocka_unit_test(test_comp_match),
-        cmocka_unit_test(test_versions),           cmocka_unit_test(test_events),
-        cmocka_unit_test(test_linkmap_and_soname), cmocka_unit_test(test_analyse),
+        cmocka_unit_test(test_mount_origin),    cmocka_unit_test(test_comp_match),
+        cmocka_unit_test(test_versions),        cmocka_unit_test(test_events),
+        cmocka_unit_test(test_unmapped_handle), cmocka_unit_test(test_linkmap_and_soname),
+        cmocka_unit_test(test_analyse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
