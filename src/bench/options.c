@@ -285,8 +285,25 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
         test_given = true;
         optind = 2;
     }
-    int c;
-    while ((c = getopt_long(argc, argv, "+t:m:b:e:i:x:W:d:cfhV", long_opts, NULL)) != -1) {
+    /* Positional words (placement letters, a test name given last) may stand anywhere among
+     * the options ('bw D D -c' as well as 'bw -c D D'): "+" stops getopt at each one without
+     * reordering argv; the word is kept and the scan goes on after it. After "--" all are
+     * words. */
+    const char *pos[3];
+    int npos = 0, c;
+    for (;;) {
+        c = getopt_long(argc, argv, "+t:m:b:e:i:x:W:d:cfhV", long_opts, NULL);
+        if (c == -1) {
+            bool rest_are_words = optind > 1 && !strcmp(argv[optind - 1], "--");
+            while (optind < argc) {
+                if (npos < 3) pos[npos] = argv[optind];
+                npos++;
+                optind++;
+                if (!rest_are_words) break;
+            }
+            if (optind >= argc) break;
+            continue;
+        }
         switch (c) {
         case 't':
             if (set_test(optarg, o, err)) return -1;
@@ -409,19 +426,18 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
                                argv[optind - 1]);
         }
     }
-    int rest = argc - optind;
-    if (rest == 1 && !test_given) {
-        if (set_test(argv[optind], o, err)) return -1;
-    } else if (rest == 2 && opts_is_xccl(o->test)) {
+    if (npos == 1 && !test_given) {
+        if (set_test(pos[0], o, err)) return -1;
+    } else if (npos == 2 && opts_is_xccl(o->test)) {
         return bbd_err_set(err, BBD_EXIT_USAGE,
                            "xccl tests always use device buffers: no placement letters ('%s')",
-                           argv[optind]);
-    } else if (rest == 2) {
-        if (parse_placement(argv[optind], argv[optind + 1], o, err)) return -1;
-    } else if (rest != 0) {
+                           pos[0]);
+    } else if (npos == 2) {
+        if (parse_placement(pos[0], pos[1], o, err)) return -1;
+    } else if (npos != 0) {
         return bbd_err_set(err, BBD_EXIT_USAGE,
                            "unexpected argument '%s' (placement is two letters, e.g. 'D H')",
-                           argv[optind]);
+                           pos[npos > 2 ? 2 : 0]);
     }
     apply_test_defaults(o, min_given, max_given);
     if (opts_is_xccl(o->test)) o->placement[0] = o->placement[1] = 'D';

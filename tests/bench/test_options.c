@@ -61,6 +61,19 @@ static void sizes_placement_and_flags(void **state)
     assert_int_equal(o.transfer, XFER_STAGED);
     assert_string_equal(o.json_path, "-");
     assert_true(o.placement[0] == 'D' && o.placement[1] == 'H');
+    /* placement letters anywhere among the options, or after "--" */
+    assert_int_equal(PARSE(&o, &err, "latency", "H", "D", "-d", "cuda", "-c"), 0);
+    assert_true(o.placement[0] == 'H' && o.placement[1] == 'D' && o.validate);
+    assert_int_equal(PARSE(&o, &err, "bw", "-m", "8", "D", "-c", "h", "--json", "x.jsonl"), 0);
+    assert_true(o.placement[0] == 'D' && o.placement[1] == 'H' && o.validate);
+    assert_string_equal(o.json_path, "x.jsonl");
+    assert_int_equal(o.max_size, 8);
+    assert_int_equal(PARSE(&o, &err, "-c", "D", "D", "-t", "bibw"), 0);
+    assert_true(o.test == TEST_BIBW && o.placement[0] == 'D' && o.placement[1] == 'D');
+    assert_int_equal(PARSE(&o, &err, "bw", "-c", "--", "D", "H"), 0);
+    assert_true(o.placement[0] == 'D' && o.placement[1] == 'H');
+    assert_int_equal(PARSE(&o, &err, "-m", "8", "latency"), 0); /* test name last */
+    assert_int_equal(o.test, TEST_LATENCY);
     assert_int_equal(PARSE(&o, &err, "bw", "-m", "64"), 0); /* OSU: -m MAX */
     assert_int_equal(o.min_size, 1);
     assert_int_equal(o.max_size, 64);
@@ -94,6 +107,11 @@ static void bad_input_is_usage_error(void **state)
         {ARGC("bw", "-m", "0"), ARGV("bw", "-m", "0"), "larger than maximum 0"},
         {ARGC("bw", "--adaptive", "150"), ARGV("bw", "--adaptive", "150"), "--adaptive"},
         {ARGC("bw", "H", "H", "H"), ARGV("bw", "H", "H", "H"), "unexpected argument"},
+        {ARGC("bw", "D", "-c", "H", "X"), ARGV("bw", "D", "-c", "H", "X"),
+         "unexpected argument 'X'"},
+        {ARGC("bw", "D", "-c"), ARGV("bw", "D", "-c"), "unexpected argument 'D'"},
+        {ARGC("xccl", "allreduce", "-c", "D", "D"), ARGV("xccl", "allreduce", "-c", "D", "D"),
+         "no placement letters ('D')"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct bench_opts o;
