@@ -41,6 +41,21 @@ t_eq "corrupted results: exit 1" 1 "$RC"
 t_grep "corrupted results: named" "^FAIL xccl allreduce n=1 -c +exit 1 \(want 0\)" "$W/bad/summary.txt"
 t_grep "corrupted results: the validation message kept" "validation: xccl:allreduce" "$W/bad/summary.txt"
 
+# a node without MPI: Debian's MPICH carried as .debs (gpu-carry), unpacked under $TMPDIR,
+# bbd-bench built alone against it (BBD_WITH_RUN=OFF) and run with it
+if "$BBD_SOURCE_DIR/scripts/gpu-carry" "$W/debs" >"$W/carry" 2>&1; then
+  gc --mpich-debs "$W/debs" --build "$W/bench-only" --out "$W/debs-out"
+  t_eq "carried MPICH: exit 0" 0 "$RC"
+  t_grep "carried MPICH: 20 passed" "^gpu-check: 20 passed, 0 failed$" "$W/out"
+  t_grep "carried MPICH: built against it" "^-- Found MPI_C: $W/bbd-mpich/usr/lib/x86_64-linux-gnu/libmpich.so" \
+    "$W/debs-out/gpu-check.log"
+  t_grep "carried MPICH: the ranks loaded it" "^     # MPI: MPICH 4\.0\.2 \(ch4:ucx\) $W/bbd-mpich/usr/lib/" \
+    "$W/debs-out/summary.txt"
+  t_eq "bench-only build: no bbd run" "" "$(ls "$W/bench-only/src/run" 2>/dev/null)"
+else
+  t_fail "gpu-carry" "$(tail -n 3 "$W/carry")"
+fi
+
 # usage errors
 "$GC" --xccl mpi >"$W/out" 2>&1
 t_eq "--xccl mpi: exit 2" 2 "$?"
