@@ -402,13 +402,19 @@ static void print_header(struct bench_run *b)
         out_text_header(b->table, &b->ri);
         return;
     }
-    char timing[512];
+    char timing[512], how[160];
+    if (b->o.gpu_timer)
+        snprintf(how, sizeof(how),
+                 "%s events recorded on the stream before and after the "
+                 "enqueued work",
+                 b->ri.gpu_api);
+    else
+        snprintf(how, sizeof(how), "host clock (%s) around enqueue + %s stream synchronize",
+                 bench_clock.name, b->ri.gpu_api);
     snprintf(timing, sizeof(timing),
-             "dtype %s, redop %s, root %d; time per iteration: host clock (%s) around "
-             "enqueue + %s stream synchronize (polling ncclCommGetAsyncError), slowest rank, "
-             "mean of %ld iterations after %ld warm-up",
-             b->ri.dtype, b->ri.redop, b->ri.root, bench_clock.name, b->ri.gpu_api,
-             b->o.iters_small, b->o.warmup_small);
+             "dtype %s, redop %s, root %d; time per iteration: %s (polling "
+             "ncclCommGetAsyncError), slowest rank, mean of %ld iterations after %ld warm-up",
+             b->ri.dtype, b->ri.redop, b->ri.root, how, b->o.iters_small, b->o.warmup_small);
     xccl_out_header(b->table, xccl_title(b->o.test), BBD_VERSION, b->c.nranks, timing);
 }
 

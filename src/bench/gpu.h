@@ -33,6 +33,13 @@ struct gpu_ops {
     void (*stream_destroy)(struct gpu *g, void *stream);
     int (*stream_synchronize)(struct gpu *g, void *stream, struct bbd_err *err);
     int (*stream_query)(struct gpu *g, void *stream, struct bbd_err *err);
+    /* Events, to time work on a stream on the GPU's own clock (cudaEvent_t / hipEvent_t,
+     * created with timing enabled). event_elapsed: milliseconds from start to stop, both
+     * recorded and complete. */
+    int (*event_create)(struct gpu *g, void **event, struct bbd_err *err);
+    void (*event_destroy)(struct gpu *g, void *event);
+    int (*event_record)(struct gpu *g, void *event, void *stream, struct bbd_err *err);
+    int (*event_elapsed)(struct gpu *g, void *start, void *stop, float *ms, struct bbd_err *err);
     /* Does p point to device memory? (diagnostics and tests) */
     int (*is_device_ptr)(struct gpu *g, const void *p, bool *is_dev, struct bbd_err *err);
     void (*unload)(struct gpu *g);

@@ -16,8 +16,18 @@ _Static_assert(sizeof(enum cudaError) == sizeof(int), "cudaError_t is int-sized"
 _Static_assert(cudaErrorNotReady == 600, "cudaErrorNotReady (stream still busy)");
 _Static_assert(sizeof(cudaStream_t) == sizeof(void *), "cudaStream_t is a pointer");
 
+_Static_assert(sizeof(cudaEvent_t) == sizeof(void *), "cudaEvent_t is a pointer");
+
+/* The event prototypes gpu_vendor.c calls through (int (*)(void **), ...). */
+static cudaError_t (*const check_event_create)(cudaEvent_t *) = cudaEventCreate;
+static cudaError_t (*const check_event_destroy)(cudaEvent_t) = cudaEventDestroy;
+static cudaError_t (*const check_event_record)(cudaEvent_t, cudaStream_t) = cudaEventRecord;
+static cudaError_t (*const check_event_elapsed)(float *, cudaEvent_t,
+                                                cudaEvent_t) = cudaEventElapsedTime;
+
 int bbd_gpu_cuda_check(void);
 int bbd_gpu_cuda_check(void)
 {
-    return 0;
+    return check_event_create != 0 && check_event_destroy != 0 && check_event_record != 0 &&
+           check_event_elapsed != 0;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define STANDIN_MAX_ALLOCS 64
 
@@ -147,6 +148,66 @@ static int s_stream_check(struct gpu *g, void *stream, struct bbd_err *err)
     return 0;
 }
 
+/* An event holds the host clock at its record: the stand-in's work is done when it is
+ * enqueued, so that is when it completed. */
+struct s_event {
+    const char *magic; /* standin_event_magic while alive */
+    bool recorded;
+    double seconds;
+};
+static const char standin_event_magic[] = "bbd standin event";
+
+static int s_event_create(struct gpu *g, void **event, struct bbd_err *err)
+{
+    (void)g;
+    struct s_event *e = calloc(1, sizeof(*e));
+    if (e == NULL) return bbd_err_sys(err, "calloc", "standin event");
+    e->magic = standin_event_magic;
+    *event = e;
+    return 0;
+}
+
+static void s_event_destroy(struct gpu *g, void *event)
+{
+    (void)g;
+    struct s_event *e = event;
+    if (e) e->magic = NULL;
+    free(e);
+}
+
+static struct s_event *s_event(void *event, const char *what, struct bbd_err *err)
+{
+    struct s_event *e = event;
+    if (e == NULL || e->magic != standin_event_magic)
+        return bbd_err_set(err, BBD_EXIT_ENV, "standin %s: %p is not an event", what, event), NULL;
+    return e;
+}
+
+static int s_event_record(struct gpu *g, void *event, void *stream, struct bbd_err *err)
+{
+    struct s_event *e = s_event(event, "event record", err);
+    if (e == NULL || s_stream_check(g, stream, err)) return -1;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    e->seconds = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    e->recorded = true;
+    return 0;
+}
+
+static int s_event_elapsed(struct gpu *g, void *start, void *stop, float *ms, struct bbd_err *err)
+{
+    (void)g;
+    struct s_event *a = s_event(start, "event elapsed", err),
+                   *b = a ? s_event(stop, "event elapsed", err) : NULL;
+    if (b == NULL) return -1;
+    if (!a->recorded || !b->recorded)
+        return bbd_err_set(err, BBD_EXIT_ENV, "standin event elapsed: an event was never recorded");
+    /* tests: a fixed "GPU" duration proves that the events, not the host clock, are used */
+    const char *fixed = getenv("BBD_TEST_GPU_STANDIN_EVENT_US");
+    *ms = fixed ? (float)(atof(fixed) / 1e3) : (float)((b->seconds - a->seconds) * 1e3);
+    return 0;
+}
+
 static void s_unload(struct gpu *g)
 {
     free(g->impl);
@@ -167,6 +228,10 @@ static const struct gpu_ops standin_ops = {
     .stream_destroy = s_stream_destroy,
     .stream_synchronize = s_stream_check,
     .stream_query = s_stream_check,
+    .event_create = s_event_create,
+    .event_destroy = s_event_destroy,
+    .event_record = s_event_record,
+    .event_elapsed = s_event_elapsed,
     .is_device_ptr = s_is_device_ptr,
     .unload = s_unload,
 };

@@ -20,6 +20,7 @@ struct vendor_desc {
     const char *count, *set_device, *malloc_, *free_, *host_alloc, *host_free;
     const char *memcpy_, *memset_, *sync, *error_string, *ptr_attrs, *runtime_version;
     const char *stream_create, *stream_destroy, *stream_sync, *stream_query;
+    const char *event_create, *event_destroy, *event_record, *event_elapsed;
     const char *props[2];   /* device properties, name is the first member (char[256]) */
     const char *get_name;   /* hipDeviceGetName-style, preferred when present */
     int memory_type_device; /* value of the first attribute member for device memory */
@@ -45,6 +46,10 @@ static const struct vendor_desc cuda_desc = {
     .stream_destroy = "cudaStreamDestroy",
     .stream_sync = "cudaStreamSynchronize",
     .stream_query = "cudaStreamQuery",
+    .event_create = "cudaEventCreate",
+    .event_destroy = "cudaEventDestroy",
+    .event_record = "cudaEventRecord",
+    .event_elapsed = "cudaEventElapsedTime",
     .props = {"cudaGetDeviceProperties_v2", "cudaGetDeviceProperties"},
     .get_name = NULL,
     .memory_type_device = 2, /* cudaMemoryTypeDevice */
@@ -70,6 +75,10 @@ static const struct vendor_desc hip_desc = {
     .stream_destroy = "hipStreamDestroy",
     .stream_sync = "hipStreamSynchronize",
     .stream_query = "hipStreamQuery",
+    .event_create = "hipEventCreate",
+    .event_destroy = "hipEventDestroy",
+    .event_record = "hipEventRecord",
+    .event_elapsed = "hipEventElapsedTime",
     .props = {NULL, NULL},
     .get_name = "hipDeviceGetName",
     .memory_type_device = 2, /* hipMemoryTypeDevice since ROCm 6 (1 in ROCm 5) */
@@ -97,6 +106,10 @@ struct vendor {
     int (*stream_destroy)(void *);
     int (*stream_sync)(void *);
     int (*stream_query)(void *);
+    int (*event_create)(void **);
+    int (*event_destroy)(void *);
+    int (*event_record)(void *, void *);
+    int (*event_elapsed)(float *, void *, void *);
 };
 
 static struct vendor *V(struct gpu *g)
@@ -235,6 +248,29 @@ static int v_stream_query(struct gpu *g, void *stream, struct bbd_err *err)
     return rc == 0 ? 0 : vendor_fail(g, rc, V(g)->d->stream_query, "stream", err);
 }
 
+static int v_event_create(struct gpu *g, void **event, struct bbd_err *err)
+{
+    VCALL(g, err, "timing event", event_create, event);
+    return 0;
+}
+
+static void v_event_destroy(struct gpu *g, void *event)
+{
+    if (event) V(g)->event_destroy(event);
+}
+
+static int v_event_record(struct gpu *g, void *event, void *stream, struct bbd_err *err)
+{
+    VCALL(g, err, "timing event", event_record, event, stream);
+    return 0;
+}
+
+static int v_event_elapsed(struct gpu *g, void *start, void *stop, float *ms, struct bbd_err *err)
+{
+    VCALL(g, err, "start to stop", event_elapsed, ms, start, stop);
+    return 0;
+}
+
 static void v_unload(struct gpu *g)
 {
     if (V(g)->dl) dlclose(V(g)->dl);
@@ -256,6 +292,10 @@ static const struct gpu_ops vendor_ops = {
     .stream_destroy = v_stream_destroy,
     .stream_synchronize = v_stream_synchronize,
     .stream_query = v_stream_query,
+    .event_create = v_event_create,
+    .event_destroy = v_event_destroy,
+    .event_record = v_event_record,
+    .event_elapsed = v_event_elapsed,
     .is_device_ptr = v_is_device_ptr,
     .unload = v_unload,
 };
@@ -312,6 +352,10 @@ static struct gpu *vendor_open(const struct vendor_desc *d, struct bbd_err *err)
         {d->stream_destroy, &v->stream_destroy},
         {d->stream_sync, &v->stream_sync},
         {d->stream_query, &v->stream_query},
+        {d->event_create, &v->event_create},
+        {d->event_destroy, &v->event_destroy},
+        {d->event_record, &v->event_record},
+        {d->event_elapsed, &v->event_elapsed},
     };
     for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
         if (bind_sym(dl, need[i].sym, need[i].slot)) {

@@ -55,7 +55,10 @@ static int step(struct bench_ctx *c, const struct bench_test *t, const struct be
     uint64_t t0 = bench_clock_ticks();
     if (t->iterate(c, size)) return -1;
     uint64_t t1 = bench_clock_ticks();
-    if (sample) *sample = bench_clock_seconds(t1 - t0);
+    if (sample) {
+        *sample = bench_clock_seconds(t1 - t0);
+        if (t->elapsed && t->elapsed(c, sample)) return -1;
+    }
     if (o->validate && check(c, t, size, iter, errors)) return -1;
     return 0;
 }

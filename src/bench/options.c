@@ -159,6 +159,7 @@ enum long_only {
     OPT_DTYPE,
     OPT_OP,
     OPT_ROOT,
+    OPT_TIMER,
 };
 
 static const struct option long_opts[] = {
@@ -185,6 +186,7 @@ static const struct option long_opts[] = {
     {"dtype", required_argument, NULL, OPT_DTYPE},
     {"op", required_argument, NULL, OPT_OP},
     {"root", required_argument, NULL, OPT_ROOT},
+    {"timer", required_argument, NULL, OPT_TIMER},
     {"minbytes", required_argument, NULL, 'b'},
     {"maxbytes", required_argument, NULL, 'e'},
     {NULL, 0, NULL, 0},
@@ -416,6 +418,11 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
             if (v > 1000000) return bbd_err_set(err, BBD_EXIT_USAGE, "--root: %ld is too large", v);
             o->root = (int)v;
             break;
+        case OPT_TIMER:
+            if (strcmp(optarg, "host") != 0 && strcmp(optarg, "gpu") != 0)
+                return bbd_err_set(err, BBD_EXIT_USAGE, "--timer: '%s' is not host or gpu", optarg);
+            o->gpu_timer = !strcmp(optarg, "gpu");
+            break;
         case OPT_NO_PROVENANCE:
             o->provenance = false;
             break;
@@ -441,6 +448,10 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
     }
     apply_test_defaults(o, min_given, max_given);
     if (opts_is_xccl(o->test)) o->placement[0] = o->placement[1] = 'D';
+    if (o->gpu_timer && !opts_is_xccl(o->test))
+        return bbd_err_set(err, BBD_EXIT_USAGE,
+                           "--timer gpu: only the xccl tests put their work on a GPU stream; "
+                           "the MPI tests are timed on the host clock");
     if (o->min_size > o->max_size)
         return bbd_err_set(err, BBD_EXIT_USAGE, "-m: minimum %zu is larger than maximum %zu",
                            o->min_size, o->max_size);
@@ -548,6 +559,8 @@ void opts_usage(FILE *f)
           "      --xccl-lib FILE    load this library file instead (env BBD_XCCL_LIBRARY)\n"
           "      --dtype T          float (default), half, bfloat16, double\n"
           "      --op OP            sum (default), max, min;  --root R  (broadcast, reduce)\n"
+          "      --timer T          host (default): host clock around enqueue + stream sync;\n"
+          "                         gpu: GPU events around the enqueued work, per iteration\n"
           "  -b, -e SIZE            minimum / maximum size (like -m; collectives default\n"
           "                         8 B .. 128 MiB, 20 iterations, 5 warm-up)\n"
           "  -h, --help             this text;  -V, --version  the version\n"

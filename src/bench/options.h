@@ -56,6 +56,7 @@ struct bench_opts {
     enum xccl_dtype dtype;
     enum xccl_redop op;
     int root;
+    bool gpu_timer; /* --timer gpu: each iteration timed with GPU events, not the host clock */
 };
 
 /* Parse argv (argv[0] is the program). Returns 0, or -1 with err (code BBD_EXIT_USAGE)

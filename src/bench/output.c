@@ -28,6 +28,7 @@ void out_text_header(FILE *f, const struct run_info *ri)
                 where(o->placement[0]), where(o->placement[1]), ri->transfer);
     if (ri->t->id == TEST_MBW)
         fprintf(f, "# [ pairs: %d ] [ window size: %d ]\n", ri->pairs, ri->window);
+    if (o->gpu_timer) fprintf(f, "# Timing: %s events around each iteration\n", ri->gpu_api);
     fprintf(f, "# Datatype: MPI_CHAR.\n");
     fprintf(f, "%-*s%*s", OUT_SIZE_WIDTH, "# Size", OUT_FIELD_WIDTH, ri->t->column);
     if (ri->t->id == TEST_MBW) fprintf(f, "%*s", OUT_FIELD_WIDTH, "Messages/s");
@@ -96,7 +97,7 @@ void out_json_record(struct jsonw *w, const struct run_info *ri, const struct si
     jsonw_kstr(w, "bbd_version", BBD_VERSION);
     jsonw_kstr(w, "cmdline", ri->cmdline);
     jsonw_kstr(w, "timestamp", timestamp);
-    jsonw_kstr(w, "clock", bench_clock.name);
+    jsonw_kstr(w, "clock", o->gpu_timer ? "gpu-events" : bench_clock.name);
     if (r->xccl) {
         jsonw_knum(w, "time_us", r->time_us);
         jsonw_knum(w, "algbw", r->algbw);

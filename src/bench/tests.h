@@ -45,6 +45,10 @@ struct bench_test {
     int (*prepare)(struct bench_ctx *c, size_t size, long iter);
     int (*check)(struct bench_ctx *c, size_t size, long iter, unsigned long long *wrong);
     double (*value)(const struct bench_ctx *c, size_t size, double seconds);
+    /* Optional: replace the host clock's duration of the timed iteration just run by the
+     * test's own measure (the xccl tests with --timer gpu: GPU events). 0, or -1 with
+     * ctx->err filled. */
+    int (*elapsed)(struct bench_ctx *c, double *seconds);
 };
 
 const struct bench_test *bench_test_get(enum bench_test_id id);

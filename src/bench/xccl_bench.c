@@ -246,6 +246,32 @@ static int wait_stream(struct bench_ctx *c)
     }
 }
 
+/* --timer gpu: an event before the iteration's first operation and one after its last,
+ * on the same stream; the harness then takes their distance instead of the host clock's. */
+static int timer_start(struct bench_ctx *c)
+{
+    struct xccl_run *x = c->xccl;
+    return x->gpu_timer ? x->gpu->ops->event_record(x->gpu, x->ev_start, x->stream, c->err) : 0;
+}
+
+/* The iteration's last operation is enqueued: stop the timer, wait for the stream. */
+static int finish(struct bench_ctx *c)
+{
+    struct xccl_run *x = c->xccl;
+    if (x->gpu_timer && x->gpu->ops->event_record(x->gpu, x->ev_stop, x->stream, c->err)) return -1;
+    return wait_stream(c);
+}
+
+static int gpu_elapsed(struct bench_ctx *c, double *seconds)
+{
+    struct xccl_run *x = c->xccl;
+    float ms = 0.0f;
+    if (!x->gpu_timer) return 0;
+    if (x->gpu->ops->event_elapsed(x->gpu, x->ev_start, x->ev_stop, &ms, c->err)) return -1;
+    *seconds = (double)ms / 1e3;
+    return 0;
+}
+
 static size_t elements(const struct xccl_run *x, enum chunked len, size_t count)
 {
     return len == CHUNK ? count / x->nranks : count;
@@ -271,10 +297,11 @@ static int coll_iterate(struct bench_ctx *c, size_t size)
     size_t count = xccl_count(x->coll->id, size, xccl_dtypes[x->dtype].size, x->nranks);
     void *s, *r;
     coll_ptrs(x, count, &s, &r);
+    if (timer_start(c)) return -1;
     int rc = x->coll->call(x, s, r, count);
     if (rc != XCCL_SUCCESS)
         return xccl_fail(x->lib, x->comm, rc, x->coll->title, "enqueue", c->err);
-    return wait_stream(c);
+    return finish(c);
 }
 
 /* Untimed: this rank's inputs for `iter` into the send data, the receive area set to
@@ -337,7 +364,8 @@ static double coll_value(const struct bench_ctx *c, size_t size, double seconds)
 
 /* ---- point-to-point through ncclSend / ncclRecv (uint8 elements) ---- */
 
-static int p2p(struct bench_ctx *c, bool send, void *buf, size_t n)
+/* Enqueue one send or receive; `last` ends the iteration (finish), else wait for it. */
+static int p2p(struct bench_ctx *c, bool send, void *buf, size_t n, bool last)
 {
     struct xccl_run *x = c->xccl;
     int rc =
@@ -345,7 +373,7 @@ static int p2p(struct bench_ctx *c, bool send, void *buf, size_t n)
              : x->lib->api.recv(buf, n, xccl_dtypes[XDT_UINT8].nccl, c->peer, x->comm, x->stream);
     if (rc != XCCL_SUCCESS)
         return xccl_fail(x->lib, x->comm, rc, send ? "ncclSend" : "ncclRecv", "", c->err);
-    return wait_stream(c);
+    return last ? finish(c) : wait_stream(c);
 }
 
 /* Ping-pong, as the MPI latency test. */
@@ -353,7 +381,10 @@ static int p2p_latency_iterate(struct bench_ctx *c, size_t n)
 {
     struct xccl_run *x = c->xccl;
     bool a = c->side == 0;
-    return p2p(c, a, a ? x->sbuf : x->rbuf, n) || p2p(c, !a, a ? x->rbuf : x->sbuf, n) ? -1 : 0;
+    return timer_start(c) || p2p(c, a, a ? x->sbuf : x->rbuf, n, false) ||
+                   p2p(c, !a, a ? x->rbuf : x->sbuf, n, true)
+               ? -1
+               : 0;
 }
 
 /* A window of sends in one group, then a 1-byte ack back (as OSU's osu_bw). */
@@ -361,6 +392,7 @@ static int p2p_bw_iterate(struct bench_ctx *c, size_t n)
 {
     struct xccl_run *x = c->xccl;
     bool a = c->side == 0;
+    if (timer_start(c)) return -1;
     int rc = x->lib->api.group_start();
     for (int j = 0; j < c->window && rc == XCCL_SUCCESS; j++)
         rc = a ? x->lib->api.send(x->sbuf, n, xccl_dtypes[XDT_UINT8].nccl, c->peer, x->comm,
@@ -373,7 +405,7 @@ static int p2p_bw_iterate(struct bench_ctx *c, size_t n)
                          c->err);
     if (wait_stream(c)) return -1;
     /* the ack goes into the end of the other buffer, so B's received data stays intact */
-    return p2p(c, !a, (char *)(a ? x->rbuf : x->sbuf) + x->max_size - 1, 1);
+    return p2p(c, !a, (char *)(a ? x->rbuf : x->sbuf) + x->max_size - 1, 1, true);
 }
 
 static int p2p_prepare(struct bench_ctx *c, size_t size, long iter)
@@ -401,7 +433,8 @@ static int p2p_bw_check(struct bench_ctx *c, size_t size, long iter, unsigned lo
                                .iterate = coll_iterate,                                            \
                                .prepare = coll_prepare,                                            \
                                .check = coll_check,                                                \
-                               .value = coll_value}
+                               .value = coll_value,                                                \
+                               .elapsed = gpu_elapsed}
 
 static const struct bench_test xccl_tests[TEST_COUNT - TEST_XCCL_FIRST] = {
     COLL_TEST(TEST_XCCL_ALLREDUCE),
@@ -419,7 +452,8 @@ static const struct bench_test xccl_tests[TEST_COUNT - TEST_XCCL_FIRST] = {
                                              .directions = 2,
                                              .iterate = p2p_latency_iterate,
                                              .prepare = p2p_prepare,
-                                             .check = p2p_latency_check},
+                                             .check = p2p_latency_check,
+                                             .elapsed = gpu_elapsed},
     [TEST_XCCL_BW - TEST_XCCL_FIRST] = {.id = TEST_XCCL_BW,
                                         .title = "Bandwidth Test (ncclSend/ncclRecv)",
                                         .column = "Bandwidth (MB/s)",
@@ -427,7 +461,8 @@ static const struct bench_test xccl_tests[TEST_COUNT - TEST_XCCL_FIRST] = {
                                         .directions = 1,
                                         .iterate = p2p_bw_iterate,
                                         .prepare = p2p_prepare,
-                                        .check = p2p_bw_check},
+                                        .check = p2p_bw_check,
+                                        .elapsed = gpu_elapsed},
 };
 
 const struct bench_test *xccl_test_get(enum bench_test_id id)

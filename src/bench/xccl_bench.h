@@ -28,7 +28,9 @@ struct xccl_run {
     enum xccl_dtype dtype;        /* XDT_UINT8 for latency / bw */
     enum xccl_redop op;
     int root, rank, nranks;
-    bool in_place; /* the variant being measured */
+    bool in_place;            /* the variant being measured */
+    bool gpu_timer;           /* --timer gpu: events around each iteration's work */
+    void *ev_start, *ev_stop; /* its events (created only then) */
     char log_path[512];
     bool log_owned;
     char plugins[512];        /* net plugin objects loaded in this process */

@@ -57,6 +57,9 @@ static int alloc_buffers(struct xccl_run *x, struct bbd_err *err)
         g->ops->dev_alloc(g, &x->sbuf, x->max_size, err) ||
         g->ops->dev_alloc(g, &x->rbuf, x->max_size, err))
         return -1;
+    if (x->gpu_timer &&
+        (g->ops->event_create(g, &x->ev_start, err) || g->ops->event_create(g, &x->ev_stop, err)))
+        return -1;
     x->host = malloc(x->max_size);
     if (x->host == NULL) return bbd_err_sys(err, "malloc", "xccl host scratch");
     /* defined contents even without -c */
@@ -75,6 +78,7 @@ int xccl_run_open(struct xccl_run *x, const struct bench_opts *o, int rank, int 
     x->dtype = o->test == TEST_XCCL_LATENCY || o->test == TEST_XCCL_BW ? XDT_UINT8 : o->dtype;
     x->op = o->op;
     x->root = o->root;
+    x->gpu_timer = o->gpu_timer;
     x->max_size = o->max_size ? o->max_size : 1;
     x->coll = xccl_coll_get(o->test);
     const char *tmp = getenv("TMPDIR");
@@ -143,6 +147,8 @@ void xccl_run_close(struct xccl_run *x)
     if (x->gpu) {
         x->gpu->ops->dev_free(x->gpu, x->sbuf);
         x->gpu->ops->dev_free(x->gpu, x->rbuf);
+        x->gpu->ops->event_destroy(x->gpu, x->ev_start);
+        x->gpu->ops->event_destroy(x->gpu, x->ev_stop);
         if (x->stream) x->gpu->ops->stream_destroy(x->gpu, x->stream);
     }
     free(x->host);

@@ -72,6 +72,10 @@ static void sizes_placement_and_flags(void **state)
     assert_true(o.test == TEST_BIBW && o.placement[0] == 'D' && o.placement[1] == 'D');
     assert_int_equal(PARSE(&o, &err, "bw", "-c", "--", "D", "H"), 0);
     assert_true(o.placement[0] == 'D' && o.placement[1] == 'H');
+    assert_int_equal(PARSE(&o, &err, "xccl", "allreduce", "--timer", "gpu"), 0);
+    assert_true(o.gpu_timer);
+    assert_int_equal(PARSE(&o, &err, "xccl", "latency", "--timer", "host"), 0);
+    assert_false(o.gpu_timer);
     assert_int_equal(PARSE(&o, &err, "-m", "8", "latency"), 0); /* test name last */
     assert_int_equal(o.test, TEST_LATENCY);
     assert_int_equal(PARSE(&o, &err, "bw", "-m", "64"), 0); /* OSU: -m MAX */
@@ -110,6 +114,10 @@ static void bad_input_is_usage_error(void **state)
         {ARGC("bw", "D", "-c", "H", "X"), ARGV("bw", "D", "-c", "H", "X"),
          "unexpected argument 'X'"},
         {ARGC("bw", "D", "-c"), ARGV("bw", "D", "-c"), "unexpected argument 'D'"},
+        {ARGC("xccl", "allreduce", "--timer", "tsc"), ARGV("xccl", "allreduce", "--timer", "tsc"),
+         "--timer: 'tsc' is not host or gpu"},
+        {ARGC("latency", "--timer", "gpu"), ARGV("latency", "--timer", "gpu"),
+         "--timer gpu: only the xccl tests"},
         {ARGC("xccl", "allreduce", "-c", "D", "D"), ARGV("xccl", "allreduce", "-c", "D", "D"),
          "no placement letters ('D')"},
     };

@@ -79,6 +79,27 @@ t_eq "xccl bw: all Pass" 17 "$(grep -Ec ' Pass$' "$W/out")"
 sa run 3 xccl bw -m 8:8
 t_eq "xccl bw needs 2 ranks: exit 2" 2 "$RC"
 
+# 3b. --timer gpu: each iteration's time is the events' distance (the stand-in's events report
+# a fixed 250 us here, so only the events can have produced these numbers; n=2: busbw = algbw),
+# stated as such
+BBD_TEST_GPU_STANDIN_EVENT_US=250 sa run 2 xccl allreduce -m 1K:4K -i 3 -x 1 -c --timer gpu \
+  --json "$W/ev.jsonl"
+t_eq "--timer gpu: exit 0" 0 "$RC"
+t_grep "--timer gpu: header says events" "time per iteration: standin events recorded on the stream" "$W/out"
+t_eq "--timer gpu: every time is the events' 250 us, busbw from it" 6 "$(jq -c 'select(.clock=="gpu-events"
+  and .time_us==250 and ((.busbw - .count*4/1e9/250e-6) | fabs) < 1e-9)' \
+  "$W/ev.jsonl" | wc -l)"
+t_eq "--timer gpu: the statistics are the events' too" 6 "$(jq -c 'select(.min == .max and .value == .busbw)' \
+  "$W/ev.jsonl" | wc -l)"
+BBD_TEST_GPU_STANDIN_EVENT_US=100 sa run 2 xccl latency -m 8:8 -i 3 -x 1 -c --timer gpu
+t_grep "--timer gpu latency: one-way = half the round trip's 100 us" "^8 +50\.00 +Pass$" "$W/out"
+t_grep "--timer gpu latency: header" "^# Timing: standin events around each iteration$" "$W/out"
+sa run 2 xccl allreduce -m 8:8 -i 2 -x 1
+t_nogrep "host timer: no event wording" "events" "$W/out"
+sa run 2 latency --timer gpu
+t_eq "--timer gpu with an MPI test: exit 2" 2 "$RC"
+t_grep "--timer gpu with an MPI test: said why" "only the xccl tests" "$W/err"
+
 # 4. validation catches corruption (the stand-in's last rank flips a result byte) -> 1
 for coll in allreduce allgather sendrecv; do
   BBD_XCCL_STANDIN_FAULT=corrupt sa run 2 xccl "$coll" -m 64:256 -i 2 -x 0 -c
