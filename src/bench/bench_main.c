@@ -535,7 +535,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "bbd-bench: warning: no watchdog: %s\n", err.msg);
         code = measure_all(&b);
         /* Every result is written by now; still, never hang in MPI_Finalize. */
-        watchdog_arm("MPI_Finalize", WATCHDOG_NO_SIZE);
+        watchdog_arm_final("MPI_Finalize");
     }
     teardown(&b);
     MPI_Finalize();

@@ -14,6 +14,7 @@ static struct {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     bool running, armed, stop;
+    bool final; /* armed for the end of the run: leave without MPI_Abort */
     struct timespec deadline;
     double timeout;
     int rank;
@@ -27,11 +28,16 @@ static void expire(void)
     if (wd.size != WATCHDOG_NO_SIZE) snprintf(at, sizeof(at), " at %zu bytes", wd.size);
     fprintf(stderr,
             "bbd-bench: timeout: rank %d: %s%s did not finish within %g s "
-            "(a peer died or the MPI is stuck); aborting with exit code 3\n",
-            wd.rank, wd.what, at, wd.timeout);
+            "(a peer died or the MPI is stuck); %s with exit code 3\n",
+            wd.rank, wd.what, at, wd.timeout, wd.final ? "leaving" : "aborting");
     fflush(stderr);
-    MPI_Abort(MPI_COMM_WORLD, BBD_EXIT_ENV);
-    sleep(10); /* MPI_Abort should not return; if it does, leave anyway */
+    /* MPI_COMM_WORLD is being freed inside MPI_Finalize: MPI_Abort would fail there (MPICH:
+     * "Invalid communicator") and the launcher could tear the job down before forwarding
+     * the message above. The peers' own watchdogs end them. */
+    if (!wd.final) {
+        MPI_Abort(MPI_COMM_WORLD, BBD_EXIT_ENV);
+        sleep(10); /* MPI_Abort should not return; if it does, leave anyway */
+    }
     _exit(BBD_EXIT_ENV);
 }
 
@@ -70,10 +76,11 @@ int watchdog_start(double timeout, int rank, struct bbd_err *err)
     return 0;
 }
 
-void watchdog_arm(const char *what, size_t size)
+static void arm(const char *what, size_t size, bool final)
 {
     if (!wd.running) return;
     pthread_mutex_lock(&wd.lock);
+    wd.final = final;
     clock_gettime(CLOCK_MONOTONIC, &wd.deadline);
     double whole = (double)(long)wd.timeout;
     wd.deadline.tv_sec += (time_t)whole;
@@ -87,6 +94,16 @@ void watchdog_arm(const char *what, size_t size)
     wd.armed = true;
     pthread_cond_signal(&wd.cond);
     pthread_mutex_unlock(&wd.lock);
+}
+
+void watchdog_arm(const char *what, size_t size)
+{
+    arm(what, size, false);
+}
+
+void watchdog_arm_final(const char *what)
+{
+    arm(what, WATCHDOG_NO_SIZE, true);
 }
 
 void watchdog_disarm(void)

@@ -13,6 +13,10 @@ int watchdog_start(double timeout, int rank, struct bbd_err *err);
  * that has none (e.g. "MPI_Finalize": a peer that vanished can hang it too). */
 #define WATCHDOG_NO_SIZE ((size_t)-1)
 void watchdog_arm(const char *what, size_t size);
+/* The same for the end of the run (MPI_Finalize): every result is written by then, and
+ * MPI_Abort is no longer valid once MPI_Finalize has begun, so on expiry this process
+ * prints the message and leaves by itself with exit code 3. */
+void watchdog_arm_final(const char *what);
 void watchdog_disarm(void);
 void watchdog_stop(void);
 

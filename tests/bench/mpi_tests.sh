@@ -120,8 +120,11 @@ t_grep "watchdog: names test, size and rank" "timeout: rank [01]: bw at 4194304 
 # 8b. ... and a peer stuck in MPI_Finalize after the last size: results kept, exit 3
 BBD_TEST_FAULT=hang_finalize LD_PRELOAD=$FAULTS run 2 latency -m 8:8 -i 10 -x 1 --timeout 3 \
   --json "$W/fin.jsonl"
-t_eq "finalize hang: exit code 3" 3 "$RC"
-t_grep "finalize hang: named" "timeout: rank 1: MPI_Finalize did not finish within 3 s" "$W/err"
+# Both ranks are stuck (rank 0 waits for rank 1 inside MPI_Finalize) and each leaves by
+# itself with 3; when rank 1 leaves first, MPICH may end rank 0's MPI_Finalize with its own
+# error (1) before rank 0's watchdog does: the job's code is then Hydra's report of that.
+t_check "finalize hang: exit code 3 (or MPICH's 1)" test "$RC" -eq 3 -o "$RC" -eq 1
+t_grep "finalize hang: named" "timeout: rank [01]: MPI_Finalize did not finish within 3 s \(a peer died or the MPI is stuck\); leaving with exit code 3" "$W/err"
 t_eq "finalize hang: the result was kept" 8 "$(jq -r .size "$W/fin.jsonl")"
 
 # 9. help and version
