@@ -495,6 +495,14 @@ static int measure_all(struct bench_run *b)
                         opts_test_name(b->o.test), v ? " (in place)" : "", size, r[v].errors, unit);
                 code = BBD_EXIT_FAIL;
             }
+            if (r[v].adaptive && !r[v].converged)
+                fprintf(stderr,
+                        "bbd-bench: adaptive: %s%s at %zu bytes: the 95%% CI of the median did "
+                        "not reach %g %% of it (%s after %ld iterations); the record says "
+                        "\"converged\": false\n",
+                        opts_test_name(b->o.test), v ? " (in place)" : "", size, b->o.adaptive_pct,
+                        r[v].iterations >= b->h.capacity ? "sample cap" : "--time-per-size cap",
+                        r[v].iterations);
             if (b->json_fd >= 0 && write_json(b, &w, &r[v])) code = BBD_EXIT_ENV;
         }
     }

@@ -63,16 +63,21 @@ static int step(struct bench_ctx *c, const struct bench_test *t, const struct be
     return 0;
 }
 
+/* Adaptive mode: is the 95 % CI of the median within the target (rank 0's samples)? */
+static bool ci_reached(struct harness *h, const struct bench_opts *o, long done)
+{
+    struct bench_stats st;
+    stats_compute(h->samples, (size_t)done, h->scratch, &st);
+    return st.ci95 <= o->adaptive_pct / 100.0 * st.p50;
+}
+
 /* Adaptive mode: rank 0 decides whether another batch is needed; all ranks follow. */
 static int want_more(struct harness *h, struct bench_ctx *c, const struct bench_opts *o, long done,
                      double started, int *more)
 {
     *more = 0;
-    if (c->rank == 0 && done + 1 < h->capacity && MPI_Wtime() - started < o->time_per_size) {
-        struct bench_stats st;
-        stats_compute(h->samples, (size_t)done, h->scratch, &st);
-        *more = !(st.ci95 <= o->adaptive_pct / 100.0 * st.p50);
-    }
+    if (c->rank == 0 && done + 1 < h->capacity && MPI_Wtime() - started < o->time_per_size)
+        *more = !ci_reached(h, o, done);
     int rc = MPI_Bcast(more, 1, MPI_INT, 0, c->comm);
     return rc == MPI_SUCCESS ? 0 : bench_mpi_fail(c->err, "MPI_Bcast(adaptive)", rc);
 }
@@ -129,5 +134,7 @@ int harness_measure(struct harness *h, struct bench_ctx *c, const struct bench_t
         if (!more) break;
     }
     r->iterations = done;
+    /* before summarise turns the samples into values; a cap may have stopped it instead */
+    r->converged = adaptive && c->rank == 0 && ci_reached(h, o, done);
     return summarise(h, c, t, size, done, r);
 }

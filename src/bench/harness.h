@@ -11,6 +11,7 @@ struct size_result {
     size_t size;
     long iterations, warmup;
     bool adaptive;
+    bool converged;            /* adaptive: the CI target was met (rank 0), not a cap */
     double value;              /* the OSU number (from the mean time) */
     double msg_rate;           /* messages/s from the mean time (bandwidth tests) */
     struct bench_stats st;     /* of per-iteration values, in the test's unit */

@@ -87,6 +87,7 @@ void out_json_record(struct jsonw *w, const struct run_info *ri, const struct si
     jsonw_kbool(w, "validated", o->validate);
     jsonw_kint(w, "errors", (long long)r->errors);
     jsonw_kbool(w, "adaptive", r->adaptive);
+    if (r->adaptive) jsonw_kbool(w, "converged", r->converged);
     jsonw_kint(w, "ranks", ri->ranks);
     jsonw_key(w, "hosts");
     jsonw_arr_begin(w);

@@ -35,6 +35,7 @@ static void expire(void)
      * "Invalid communicator") and the launcher could tear the job down before forwarding
      * the message above. The peers' own watchdogs end them. */
     if (!wd.final) {
+        usleep(300000); /* let the launcher forward the line before the abort tears it down */
         MPI_Abort(MPI_COMM_WORLD, BBD_EXIT_ENV);
         sleep(10); /* MPI_Abort should not return; if it does, leave anyway */
     }
