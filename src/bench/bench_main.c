@@ -475,10 +475,7 @@ static int measure_all(struct bench_run *b)
             if (harness_measure(&b->h, &b->c, b->t, &b->o, size, &r[v]) == 0) continue;
             fprintf(stderr, "bbd-bench: rank %d: %s at %zu bytes: %s\n", b->c.rank,
                     opts_test_name(b->o.test), size, err.msg);
-            /* let the launcher forward the line before MPI_Abort tears the job down */
-            fflush(stderr);
-            usleep(300000);
-            MPI_Abort(MPI_COMM_WORLD, BBD_EXIT_ENV);
+            bench_abort_job();
             jsonw_free(&w);
             return BBD_EXIT_ENV;
         }

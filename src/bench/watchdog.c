@@ -22,6 +22,13 @@ static struct {
     size_t size;
 } wd = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
+void bench_abort_job(void)
+{
+    fflush(stderr);
+    usleep(300000);
+    MPI_Abort(MPI_COMM_WORLD, BBD_EXIT_ENV);
+}
+
 static void expire(void)
 {
     char at[48] = "";
@@ -35,8 +42,7 @@ static void expire(void)
      * "Invalid communicator") and the launcher could tear the job down before forwarding
      * the message above. The peers' own watchdogs end them. */
     if (!wd.final) {
-        usleep(300000); /* let the launcher forward the line before the abort tears it down */
-        MPI_Abort(MPI_COMM_WORLD, BBD_EXIT_ENV);
+        bench_abort_job();
         sleep(10); /* MPI_Abort should not return; if it does, leave anyway */
     }
     _exit(BBD_EXIT_ENV);

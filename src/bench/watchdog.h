@@ -18,6 +18,9 @@ void watchdog_arm(const char *what, size_t size);
  * prints the message and leaves by itself with exit code 3. */
 void watchdog_arm_final(const char *what);
 void watchdog_disarm(void);
+/* End the whole job with exit code 3 after a line was written to stderr: flush it, give
+ * the launcher a moment to forward it (MPI_Abort can tear the job down first), abort. */
+void bench_abort_job(void);
 void watchdog_stop(void);
 
 #endif
