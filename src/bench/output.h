@@ -12,9 +12,14 @@
 #define OUT_SIZE_WIDTH 10
 #define OUT_FIELD_WIDTH 18
 
+struct jsonw;
+
+/* Keys a kind adds to every record (after "clock"), or NULL. */
+typedef void (*out_json_extra_fn)(struct jsonw *w, const void *arg, const struct size_result *r);
+
 struct run_info {
     const struct bench_opts *o;
-    const struct bench_test *t;
+    const struct bench_info *t;
     const char *gpu_api;  /* none, cuda, hip, standin */
     const char *transfer; /* host, direct, staged, mixed */
     int ranks, pairs, window;
@@ -24,10 +29,8 @@ struct run_info {
     const char *cmdline;
     const char *run_id;
     const char *provenance_json; /* serialised object, or NULL */
-    /* xccl tests */
-    const char *xccl_json; /* serialised "xccl" object (library, version, transport), or NULL */
-    const char *dtype, *redop;
-    int root;
+    out_json_extra_fn json_extra;
+    const void *json_extra_arg;
 };
 
 void out_text_header(FILE *f, const struct run_info *ri);
