@@ -2,6 +2,7 @@
  * for the tests). This file only wires the parts together: set-up checks that every rank
  * agrees on, the backend of the test's kind (job.h), the size loop, and exit codes. */
 #include "bbd_err.h"
+#include "bbd_time.h"
 #include "clock.h"
 #include "harness.h"
 #include "job.h"
@@ -107,7 +108,7 @@ static int open_json(struct bench_job *b, struct bbd_err *err)
 static int write_json(struct bench_job *b, struct jsonw *w, const struct size_result *r)
 {
     char ts[32];
-    out_utc_timestamp(ts, sizeof(ts));
+    bbd_utc_iso(ts, sizeof(ts));
     out_json_record(w, &b->ri, r, ts);
     jsonw_raw(w, "\n");
     const char *text = jsonw_text(w);
@@ -149,15 +150,9 @@ static void collect_provenance(struct bench_job *b)
 
 static void make_run_id(struct bench_job *b)
 {
-    char ts[32], host[BENCH_HOST_LEN];
-    out_utc_timestamp(ts, sizeof(ts));
+    char host[BENCH_HOST_LEN], compact[32];
+    bbd_utc_compact(compact, sizeof(compact)); /* 20261124T041000Z */
     snprintf(host, sizeof(host), "%s", b->hosts_buf);
-    /* compact form: 20261124T041000Z */
-    char compact[32];
-    size_t j = 0;
-    for (size_t i = 0; ts[i] && j + 1 < sizeof(compact); i++)
-        if (ts[i] != '-' && ts[i] != ':') compact[j++] = ts[i];
-    compact[j] = '\0';
     int pid = (int)getpid();
     MPI_Bcast(&pid, 1, MPI_INT, 0, MPI_COMM_WORLD);
     MPI_Bcast(compact, sizeof(compact), MPI_CHAR, 0, MPI_COMM_WORLD);

@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include "bbd_num.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -44,24 +46,18 @@ int opts_parse_size(const char *s, unsigned long long *out)
 
 static int parse_long(const char *arg, const char *what, long min, long *out, struct bbd_err *err)
 {
-    errno = 0;
-    char *end;
-    long v = strtol(arg, &end, 10);
-    if (errno || end == arg || *end || v < min)
+    long long v;
+    if (bbd_parse_long(arg, min, LONG_MAX, &v))
         return bbd_err_set(err, BBD_EXIT_USAGE, "%s: '%s' is not an integer >= %ld", what, arg,
                            min);
-    *out = v;
+    *out = (long)v;
     return 0;
 }
 
 static int parse_double(const char *arg, const char *what, double *out, struct bbd_err *err)
 {
-    errno = 0;
-    char *end;
-    double v = strtod(arg, &end);
-    if (errno || end == arg || *end || !(v >= 0.0))
+    if (bbd_parse_double(arg, 0.0, 1e300, out))
         return bbd_err_set(err, BBD_EXIT_USAGE, "%s: '%s' is not a number >= 0", what, arg);
-    *out = v;
     return 0;
 }
 

@@ -3,7 +3,6 @@
 #include "clock.h"
 
 #include <string.h>
-#include <time.h>
 
 static const char *api_suffix(const char *gpu_api)
 {
@@ -105,12 +104,4 @@ void out_json_record(struct jsonw *w, const struct run_info *ri, const struct si
         jsonw_raw(w, ri->provenance_json);
     }
     jsonw_obj_end(w);
-}
-
-void out_utc_timestamp(char *buf, size_t len)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

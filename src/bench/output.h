@@ -39,7 +39,4 @@ void out_text_row(FILE *f, const struct run_info *ri, const struct size_result *
 void out_json_record(struct jsonw *w, const struct run_info *ri, const struct size_result *r,
                      const char *timestamp);
 
-/* "2026-11-24T04:10:00Z" for the current time. */
-void out_utc_timestamp(char *buf, size_t len);
-
 #endif

@@ -1,6 +1,9 @@
 /* run_cmd.c — the command lines of `bbd run`, `bbd import` and `bbd report`. */
 #include "commands.h"
 
+#include "bbd_fs.h"
+#include "bbd_time.h"
+
 #include "run_exec.h"
 #include "run_import.h"
 #include "run_launch.h"
@@ -16,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_DB "bbd.db"
@@ -71,27 +73,6 @@ static char *find_bench(const struct run_spec *s)
         }
     }
     return run_which("bbd-bench");
-}
-
-static int mkdirs(const char *path, struct bbd_err *err)
-{
-    char buf[PATH_MAX];
-    snprintf(buf, sizeof(buf), "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0755) < 0 && errno != EEXIST) return bbd_err_sys(err, "mkdir", buf);
-            *p = '/';
-        }
-    if (mkdir(buf, 0755) < 0 && errno != EEXIST) return bbd_err_sys(err, "mkdir", buf);
-    return 0;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* Last non-empty line of a log: usually the one that says why. */
@@ -162,7 +143,7 @@ static int cell_run(struct run_state *rs, const struct run_cell *c, const char *
     snprintf(out, sizeof(out), "%s/stdout", dir);
     snprintf(errp, sizeof(errp), "%s/stderr", dir);
     snprintf(cmd, sizeof(cmd), "%s/command", dir);
-    if (mkdirs(dir, err) < 0) goto done;
+    if (bbd_mkdir_p(dir, err) < 0) goto done;
     if (run_cell_command(&rs->spec, rs->launcher, c, rs->self, rs->bench, &argv, err) < 0 ||
         run_cell_env(&rs->spec, c, &env, err) < 0)
         goto done;
@@ -236,7 +217,7 @@ static void write_reports(struct run_state *rs)
 static int matrix_loop(struct run_state *rs, const struct run_cell *cells, int n, int resume,
                        struct bbd_err *err)
 {
-    double t0 = now_s();
+    double t0 = bbd_monotonic_s();
     int ran = 0, failed = 0, skipped = 0;
     run_exec_catch_interrupts();
     for (int i = 0; i < n && !run_exec_interrupted(); i++) {
@@ -250,7 +231,7 @@ static int matrix_loop(struct run_state *rs, const struct run_cell *cells, int n
                 continue;
             }
         }
-        double el = now_s() - t0;
+        double el = bbd_monotonic_s() - t0;
         int left = n - i;
         printf("[%d/%d] %s  (elapsed %.0f s, ETA ", c->index, n, c->key, el);
         if (ran)
@@ -259,12 +240,12 @@ static int matrix_loop(struct run_state *rs, const struct run_cell *cells, int n
             printf("unknown)\n");
         fflush(stdout);
         const char *status = "failed";
-        double t = now_s();
+        double t = bbd_monotonic_s();
         if (cell_run(rs, c, &status, err) < 0) return -1;
         if (!strcmp(status, "interrupted")) break;
         ran++;
         failed += strcmp(status, "ok") != 0;
-        printf("[%d/%d] %s: %s in %.1f s\n", c->index, n, c->key, status, now_s() - t);
+        printf("[%d/%d] %s: %s in %.1f s\n", c->index, n, c->key, status, bbd_monotonic_s() - t);
         fflush(stdout);
     }
     int interrupted = run_exec_interrupted();
@@ -272,7 +253,7 @@ static int matrix_loop(struct run_state *rs, const struct run_cell *cells, int n
     const char *final = interrupted ? "interrupted" : failed ? "failed" : "complete";
     if (run_store_run_finish(rs->st, rs->run_id, final, err) < 0) return -1;
     printf("bbd run: run %lld %s: %d cells run, %d failed, %d skipped, %.0f s; database %s\n",
-           rs->run_id, final, ran, failed, skipped, now_s() - t0, "updated");
+           rs->run_id, final, ran, failed, skipped, bbd_monotonic_s() - t0, "updated");
     write_reports(rs);
     if (interrupted)
         return bbd_err_set(err, BBD_EXIT_FAIL,
@@ -388,12 +369,12 @@ int bbd_cmd_run(int argc, char **argv)
     if (rs.run_id == 0 && run_store_run_new(rs.st, "run", NULL, matrix, NULL, &rs.run_id, &err) < 0)
         goto out;
     char absout[PATH_MAX - 64];
-    if (mkdirs(o.out, &err) < 0 || realpath(o.out, absout) == NULL) {
+    if (bbd_mkdir_p(o.out, &err) < 0 || realpath(o.out, absout) == NULL) {
         if (!err.msg[0]) bbd_err_sys(&err, "realpath", o.out);
         goto out;
     }
     snprintf(rs.folder, sizeof(rs.folder), "%s/run-%lld", absout, rs.run_id);
-    if (mkdirs(rs.folder, &err) < 0 || run_store_set_folder(rs.st, rs.run_id, rs.folder, &err) < 0)
+    if (bbd_mkdir_p(rs.folder, &err) < 0 || run_store_set_folder(rs.st, rs.run_id, rs.folder, &err) < 0)
         goto out;
     printf("bbd run: run %lld: %d cells, launcher %s, database %s, logs %s\n", rs.run_id, n,
            rs.launcher->name, o.db, rs.folder);

@@ -1,5 +1,7 @@
 #include "run_exec.h"
 
+#include "bbd_time.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -38,13 +40,6 @@ int run_exec_interrupted(void)
 void run_exec_clear_interrupt(void)
 {
     interrupted = 0;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* In the child: only async-signal-safe calls until execvp. A failure is sent to the
@@ -94,7 +89,7 @@ int run_exec(const struct run_argv *argv, const struct run_argv *env, const char
         bbd_err_sys(err, "pipe2", argv->v[0]);
         goto out;
     }
-    double start = now_s();
+    double start = bbd_monotonic_s();
     pid_t pid = fork();
     if (pid < 0) {
         bbd_err_sys(err, "fork", argv->v[0]);
@@ -120,7 +115,7 @@ int run_exec(const struct run_argv *argv, const struct run_argv *env, const char
             bbd_err_sys(err, "waitpid", argv->v[0]);
             goto out;
         }
-        double t = now_s();
+        double t = bbd_monotonic_s();
         if (interrupted) {
             res->status = RUN_INTERRUPTED;
             kill_group(pid, &term_sent, t);
@@ -133,7 +128,7 @@ int run_exec(const struct run_argv *argv, const struct run_argv *env, const char
     }
     /* Ranks the launcher left behind must not outlive the cell. */
     kill(-pid, SIGKILL);
-    res->seconds = now_s() - start;
+    res->seconds = bbd_monotonic_s() - start;
     if (WIFEXITED(status)) res->exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) res->signal = WTERMSIG(status);
     rc = 0;

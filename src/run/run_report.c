@@ -1,5 +1,7 @@
 #include "run_report.h"
 
+#include "bbd_fs.h"
+
 #include "run_facts.h"
 #include "run_plot.h"
 
@@ -603,18 +605,12 @@ static int cells_section(struct rep *r, long long run_id, struct bbd_err *err)
     return 0;
 }
 
-static int make_dir(const char *dir, struct bbd_err *err)
-{
-    if (mkdir(dir, 0755) == 0 || errno == EEXIST) return 0;
-    return bbd_err_sys(err, "mkdir", dir);
-}
-
 int run_report_render(struct run_store *st, long long run_id, const struct run_report_opts *o,
                       FILE *out, struct bbd_err *err)
 {
     struct rep r = {.st = st, .o = o, .out = out};
     int rc = -1;
-    if (o->plot_dir && make_dir(o->plot_dir, err) < 0) return -1;
+    if (o->plot_dir && bbd_mkdir_p(o->plot_dir, err) < 0) return -1;
     if (run_store_rows(st, run_id, &r.rows, &r.n_rows, err) < 0) return -1;
     if (collect(&r, err) < 0 || run_header(&r, run_id, err) < 0) goto out;
     checklist(&r);

@@ -1,5 +1,7 @@
 #include "run_store.h"
 
+#include "bbd_time.h"
+
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -54,14 +56,6 @@ static int prepare(struct run_store *st, sqlite3_stmt **stmt, const char *sql, s
 {
     if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) == SQLITE_OK) return 0;
     return db_fail(st, err, "prepare");
-}
-
-static void now_iso(char out[32])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -172,7 +166,7 @@ int run_store_run_new(struct run_store *st, const char *kind, const char *label,
 {
     char host[256] = "", when[32];
     gethostname(host, sizeof(host) - 1);
-    now_iso(when);
+    bbd_utc_iso(when, sizeof(when));
     sqlite3_stmt *s = NULL;
     if (prepare(st, &s,
                 "INSERT INTO runs(started,host,bbd_version,kind,label,matrix,folder,status)"
@@ -210,7 +204,7 @@ int run_store_run_finish(struct run_store *st, long long id, const char *status,
                          struct bbd_err *err)
 {
     char when[32];
-    now_iso(when);
+    bbd_utc_iso(when, sizeof(when));
     return run_update(st, id, "UPDATE runs SET status=?1, finished=?2 WHERE id=?3", status, when,
                       err);
 }
@@ -358,7 +352,7 @@ int run_store_cell_put(struct run_store *st, long long run_id, const struct stor
     if (!st->in_tx) return bbd_err_set(err, BBD_EXIT_ENV, "run_store_cell_put: no transaction");
     if (delete_cell(st, run_id, c->key, err) < 0) return -1;
     char when[32];
-    now_iso(when);
+    bbd_utc_iso(when, sizeof(when));
     sqlite3_stmt *s = NULL;
     if (prepare(st, &s,
                 "INSERT INTO cells(run_id,key,mode,gtl,test,placement,status,reason,exit_code,"
