@@ -21,9 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define DEFAULT_DB "bbd.db"
-#define DEFAULT_OUT "bbd-runs"
-
 static const char run_usage[] =
     "usage: bbd run [--config FILE.ini] [--db FILE] [--out DIR] [--resume] [--sbatch FILE]\n"
     "               [--modes LIST] [--gtl off,on] [--tests LIST] [--placements LIST]\n"
@@ -334,23 +331,29 @@ int bbd_cmd_run(int argc, char **argv)
         return BBD_EXIT_OK;
     }
     struct run_state rs = {0};
-    struct run_opts o = {NULL, DEFAULT_DB, DEFAULT_OUT, NULL, 0};
+    struct run_opts o = {NULL, RUN_DEFAULT_DB, RUN_DEFAULT_OUT, NULL, 0};
     struct bbd_err err = {0};
     struct run_cell *cells = NULL;
     struct run_argv rerun;
     run_argv_init(&rerun);
     int n = 0;
     char *matrix = NULL;
-    run_spec_init(&rs.spec);
     rs.self = self_exe();
     run_argv_push(&rerun, rs.self);
     run_argv_push(&rerun, "run");
-    if (run_spec_load_string(&rs.spec, run_spec_default_ini, "default matrix", &err) < 0 ||
+    if (run_spec_load_default(&rs.spec, &err) < 0 ||
         parse_run_args(argc, argv, &rs.spec, &o, &rerun, &err) < 0 ||
         run_spec_check(&rs.spec, &err) < 0)
         goto out;
     if (o.resume) run_argv_push(&rerun, "--resume");
-    if ((n = run_matrix_expand(&rs.spec, &cells, &err)) < 0) goto out;
+    int skipped = 0;
+    if ((n = run_matrix_expand(&rs.spec, &cells, &skipped, &err)) < 0 ||
+        run_cells_check(&rs.spec, cells, n, &err) < 0)
+        goto out;
+    if (skipped)
+        printf("bbd run: %d combinations left out: they do not apply (xccl:* runs on D D only, "
+               "coll:* on H H and D D, basic mode has no GTL)\n",
+               skipped);
     rs.bench = find_bench(&rs.spec);
     if (rs.bench == NULL) rs.bench = strdup("bbd-bench"); /* the cell will fail and say so */
     if (o.sbatch) {
@@ -374,7 +377,8 @@ int bbd_cmd_run(int argc, char **argv)
         goto out;
     }
     snprintf(rs.folder, sizeof(rs.folder), "%s/run-%lld", absout, rs.run_id);
-    if (bbd_mkdir_p(rs.folder, &err) < 0 || run_store_set_folder(rs.st, rs.run_id, rs.folder, &err) < 0)
+    if (bbd_mkdir_p(rs.folder, &err) < 0 ||
+        run_store_set_folder(rs.st, rs.run_id, rs.folder, &err) < 0)
         goto out;
     printf("bbd run: run %lld: %d cells, launcher %s, database %s, logs %s\n", rs.run_id, n,
            rs.launcher->name, o.db, rs.folder);

@@ -32,8 +32,7 @@ static char *joined(const struct run_argv *a)
 static void load_spec(struct run_spec *s, const char *extra)
 {
     struct bbd_err err = {0};
-    run_spec_init(s);
-    assert_int_equal(run_spec_load_string(s, run_spec_default_ini, "default", &err), 0);
+    assert_int_equal(run_spec_load_default(s, &err), 0);
     if (extra) assert_int_equal(run_spec_load_string(s, extra, "extra", &err), 0);
 }
 
@@ -47,7 +46,7 @@ static void test_spec_and_matrix(void **state)
     assert_int_equal(run_spec_check(&s, &err), 0);
     assert_string_equal(s.placements.item[1], "D H");
     struct run_cell *cells = NULL;
-    int n = run_matrix_expand(&s, &cells, &err);
+    int n = run_matrix_expand(&s, &cells, NULL, &err);
     assert_int_equal(n, 2 * 2 * 2 * 2); /* modes x gtl x tests(latency,bw) x placements */
     assert_string_equal(cells[0].key, "native/gtl-off/latency/H H");
     assert_string_equal(cells[n - 1].key, "bind/gtl-on/bw/D H");
@@ -72,7 +71,7 @@ static void test_commands(void **state)
                   "srun_mpi = cray_shasta\nnodes = 2\ncpu_bind = cores\n[bench]\nsizes = 1:64\n"
                   "[container]\nimage = /img.sif\nruntime = apptainer\n");
     struct run_cell *cells = NULL;
-    assert_int_equal(run_matrix_expand(&s, &cells, &err), 2);
+    assert_int_equal(run_matrix_expand(&s, &cells, NULL, &err), 2);
     const struct run_launcher *l = run_launcher_pick(&s, &err);
     assert_non_null(l);
     struct run_argv a;
@@ -91,7 +90,7 @@ static void test_commands(void **state)
     run_spec_set_option(&s, "hosts", "a,b", &err);
     run_spec_set_option(&s, "modes", "native", &err);
     free(cells);
-    assert_int_equal(run_matrix_expand(&s, &cells, &err), 2);
+    assert_int_equal(run_matrix_expand(&s, &cells, NULL, &err), 2);
     l = run_launcher_pick(&s, &err);
     assert_int_equal(run_cell_command(&s, l, &cells[0], "/bin/bbd", "/b/bbd-bench", &a, &err), 0);
     line = joined(&a);
@@ -123,7 +122,7 @@ static void test_mode_sections(void **state)
               "exec_args = --bind /ofi:/opt/mpich-ofi --host-fabric /lf.so\n");
     assert_int_equal(run_spec_check(&s, &err), 0);
     struct run_cell *cells = NULL;
-    assert_int_equal(run_matrix_expand(&s, &cells, &err), 2);
+    assert_int_equal(run_matrix_expand(&s, &cells, NULL, &err), 2);
     const struct run_launcher *l = run_launcher_pick(&s, &err);
     const char *want[] = {
         "/m/mpiexec -n 2 /bin/bbd exec --mode basic --image /r12 --runtime bwrap --bind /s:/opt/b "
@@ -150,6 +149,118 @@ static void test_mode_sections(void **state)
     assert_int_equal(run_spec_check(&s, &err), -1);
     assert_non_null(strstr(err.msg, "[mode.bind] image"));
     free(cells);
+    run_spec_free(&s);
+}
+
+/* The registry decides which placements each test runs with: xccl D D only (and no
+ * placement letters for bbd-bench), coll:* H H and D D; basic mode has no GTL cells. */
+static void test_matrix_registry(void **state)
+{
+    (void)state;
+    struct run_spec s;
+    struct bbd_err err = {0};
+    load_spec(&s, "[matrix]\nmodes = native, basic\ngtl = off, on\n"
+                  "tests = latency, coll:allreduce, xccl:allreduce\n"
+                  "placements = H H, H D, D H, D D\ngtl_library = /bin/sh\n"
+                  "[container]\nimage = /img\n");
+    assert_int_equal(run_spec_check(&s, &err), 0);
+    struct run_cell *cells = NULL;
+    int skipped = -1, n = run_matrix_expand(&s, &cells, &skipped, &err);
+    assert_int_equal(n, 3 * 7);         /* native off, native on, basic off: 4 + 2 + 1 each */
+    assert_int_equal(skipped, 48 - 21); /* 2 modes x 2 gtl x 3 tests x 4 placements */
+    assert_string_equal(cells[4].key, "native/gtl-off/coll:allreduce/H H");
+    assert_string_equal(cells[5].key, "native/gtl-off/coll:allreduce/D D");
+    assert_string_equal(cells[6].key, "native/gtl-off/xccl:allreduce/D D");
+    assert_string_equal(cells[n - 1].key, "basic/gtl-off/xccl:allreduce/D D");
+    assert_int_equal(run_cells_check(&s, cells, n, &err), 0);
+    const struct run_launcher *l = run_launcher_pick(&s, &err);
+    struct run_argv a, env;
+    run_argv_init(&a);
+    run_argv_init(&env);
+    assert_int_equal(run_cell_command(&s, l, &cells[13], "/bin/bbd", "/b/bbd-bench", &a, &err), 0);
+    char *line = joined(&a);
+    assert_non_null(strstr(line, " /b/bbd-bench xccl:allreduce --timeout 295 --json -\n"));
+    free(line);
+    /* native with GTL on: the GTL preloaded, GPU support switched on */
+    assert_true(cells[13].gtl && !strcmp(cells[13].mode, "native"));
+    assert_int_equal(run_cell_env(&s, &cells[13], &env, &err), 0);
+    assert_string_equal(env.v[0], "MPICH_GPU_SUPPORT_ENABLED=1");
+    assert_int_equal(strncmp(env.v[1], "LD_PRELOAD=/bin/sh", 18), 0);
+    run_argv_free(&env);
+    run_argv_free(&a);
+    free(cells);
+    /* a container mode with GTL on passes the library to bbd exec */
+    run_spec_set_option(&s, "modes", "bind", &err);
+    run_spec_set_option(&s, "gtl", "on", &err);
+    run_spec_set_option(&s, "tests", "bw", &err);
+    assert_int_equal(run_matrix_expand(&s, &cells, NULL, &err), 4);
+    run_argv_init(&a);
+    assert_int_equal(run_cell_command(&s, l, &cells[0], "/bin/bbd", "/b/bbd-bench", &a, &err), 0);
+    line = joined(&a);
+    assert_non_null(strstr(line, "exec --mode bind --gtl --host-gtl /bin/sh --image /img"));
+    free(line);
+    run_argv_free(&a);
+    free(cells);
+    run_spec_free(&s);
+
+    /* placements left at the default (H H): an xccl test still runs, on D D */
+    load_spec(&s, "[matrix]\ntests = latency, xccl:bw\n");
+    assert_int_equal(run_matrix_expand(&s, &cells, NULL, &err), 2);
+    assert_string_equal(cells[1].key, "native/gtl-off/xccl:bw/D D");
+    free(cells);
+    /* ... but asked explicitly for H H only, it is a config error */
+    assert_int_equal(run_spec_set_option(&s, "placements", "H H", &err), 0);
+    assert_int_equal(run_matrix_expand(&s, &cells, NULL, &err), -1);
+    assert_int_equal(err.code, BBD_EXIT_USAGE);
+    assert_non_null(strstr(err.msg, "xccl:bw always uses device buffers (D D)"));
+    assert_int_equal(run_spec_set_option(&s, "tests", "coll:bcast", &err), 0);
+    assert_int_equal(run_spec_set_option(&s, "placements", "H D", &err), 0);
+    assert_int_equal(run_matrix_expand(&s, &cells, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "takes H H or D D"));
+    run_spec_free(&s);
+}
+
+/* What bbd-bench would refuse is refused when the config is read, by bbd-bench's parser. */
+static void test_config_checked_by_bench_parser(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *ini, *needle;
+    } cases[] = {
+        {"[bench]\nsizes = 1:1x\n",
+         "latency H H: bbd-bench would refuse its options: -m: bad maximum size '1x'"},
+        {"[bench]\nbench_args = --frobnicate\n", "unknown option '--frobnicate'"},
+        {"[launcher]\nranks = 3\n", "latency needs exactly 2 ranks, got 3"},
+        {"[matrix]\ntests = mbw\n[launcher]\nranks = 3\n", "even number of ranks"},
+        {"[bench]\nsizes = 1:2G\n", "--mem-limit"},
+        {"[matrix]\ngtl_library = relative.so\n", "gtl_library relative.so: not an absolute path"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct run_spec s;
+        struct bbd_err err = {0};
+        load_spec(&s, cases[i].ini);
+        struct run_cell *cells = NULL;
+        int n = run_matrix_expand(&s, &cells, NULL, &err);
+        assert_true(n > 0);
+        assert_int_equal(run_cells_check(&s, cells, n, &err), -1);
+        assert_int_equal(err.code, BBD_EXIT_USAGE);
+        if (!strstr(err.msg, cases[i].needle)) fail_msg("case %zu: '%s'", i, err.msg);
+        free(cells);
+        run_spec_free(&s);
+    }
+    /* strict numbers in every numeric setting */
+    struct run_spec s;
+    struct bbd_err err = {0};
+    load_spec(&s, NULL);
+    const char *bad[][2] = {{"iterations", "10x"}, {"iterations", ""},      {"ranks", "-2"},
+                            {"timeout", "x"},      {"noise", "5%"},         {"nic_gbps", "1e999"},
+                            {"validate", "maybe"}, {"ranks", "99999999999"}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (run_spec_set_option(&s, bad[i][0], bad[i][1], &err) == 0)
+            fail_msg("--%s %s accepted", bad[i][0], bad[i][1]);
+        assert_int_equal(err.code, BBD_EXIT_USAGE);
+        assert_non_null(strstr(err.msg, bad[i][0]));
+    }
     run_spec_free(&s);
 }
 
@@ -269,8 +380,12 @@ static void test_store_report_compare(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_spec_and_matrix),      cmocka_unit_test(test_commands),
-        cmocka_unit_test(test_mode_sections),        cmocka_unit_test(test_import_jsonl),
+        cmocka_unit_test(test_spec_and_matrix),
+        cmocka_unit_test(test_commands),
+        cmocka_unit_test(test_mode_sections),
+        cmocka_unit_test(test_matrix_registry),
+        cmocka_unit_test(test_config_checked_by_bench_parser),
+        cmocka_unit_test(test_import_jsonl),
         cmocka_unit_test(test_store_report_compare),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
