@@ -157,7 +157,8 @@ static int collect_plugin(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size;
     struct plugin_list *l = data;
-    if (info->dlpi_name == NULL || !info->dlpi_name[0] || !bbd_is_net_plugin(info->dlpi_name)) return 0;
+    if (info->dlpi_name == NULL || !info->dlpi_name[0] || !bbd_is_net_plugin(info->dlpi_name))
+        return 0;
     size_t used = strlen(l->buf);
     snprintf(l->buf + used, l->len - used, "%s%s", used ? ", " : "", info->dlpi_name);
     return 0;

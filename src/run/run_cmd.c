@@ -29,11 +29,17 @@ static const char run_usage[] =
     "               [--nodes N] [--srun_mpi pmi2|pmix|cray_shasta] [--cpu_bind B]\n"
     "               [--gpu_bind B] [--gpus_per_task N] [--launcher_args WORDS]\n"
     "               [--image IMG] [--runtime apptainer|singularity|podman|docker|bwrap]\n"
-    "               [--bench PATH] [--env K=V] [--set SECTION.KEY=VALUE]\n"
+    "               [--bench PATH] [--gtl_library FILE] [--reference FILE] [--system NAME]\n"
+    "               [--env K=V] [--set SECTION.KEY=VALUE]\n"
     "Runs modes x gtl x tests x placements (default: native, 2 ranks, H H, latency+bw),\n"
     "stores every record in the SQLite file and writes report.md/report.html.\n"
+    "TESTS are bbd-bench's: latency, bw, bibw, mbw, coll:allreduce ..., xccl:allreduce ...\n"
+    "(xccl tests run on D D only, coll:* on H H and D D; basic mode has no GTL cells).\n"
     "Every --KEY VALUE is the config line KEY = VALUE of its section (docs/run.md);\n"
-    "[mode.basic|bind|hybrid] sections set image, image_bench, exec_args per mode.\n";
+    "[mode.basic|bind|hybrid] sections set image, image_bench, exec_args per mode.\n"
+    "Every value is checked (bbd-bench's own options too) before any cell runs.\n"
+    "Exit: 0 all cells ok, 1 a cell failed or interrupted, 2 usage, 3 environment (also: the\n"
+    "run is being run by another live process, which the message names).\n";
 
 static int dir_of_self(char *buf, size_t len)
 {
@@ -93,6 +99,8 @@ struct run_state {
     char folder[PATH_MAX];
     const struct run_launcher *launcher;
     char *self, *bench;
+    struct run_refs refs; /* [report] reference, loaded (and checked) before any cell runs */
+    const char *system;
 };
 
 /* Decide a cell's outcome from how its command ended and what it printed. */
@@ -178,13 +186,16 @@ static int cell_run(struct run_state *rs, const struct run_cell *c, const char *
         c->key,        c->mode,     c->test, c->placement, c->gtl, *status, ok ? NULL : reason,
         res.exit_code, res.seconds, cmdline, dir};
     if (run_store_begin(rs->st, err) == 0) {
-        if (run_store_cell_put(rs->st, rs->run_id, &sc, recs.r, ok ? recs.n : 0, err) == 0 &&
+        /* a failed cell keeps what it measured: stored, marked by the cell's status */
+        if (run_store_cell_put(rs->st, rs->run_id, &sc, recs.r, recs.n, err) == 0 &&
             run_store_commit(rs->st, err) == 0)
             rc = 0;
         else
             run_store_rollback(rs->st);
     }
-    if (!ok) fprintf(stderr, "    %s: %s (logs: %s)\n", *status, reason, dir);
+    if (!ok)
+        fprintf(stderr, "    %s: %s (logs: %s%s)\n", *status, reason, dir,
+                recs.n ? "; the records it printed are kept, marked as from a failed cell" : "");
     free(cmdline);
 done:
     run_records_free(&recs);
@@ -200,14 +211,25 @@ static void write_reports(struct run_state *rs)
         char path[PATH_MAX + 32], plots[PATH_MAX + 32];
         snprintf(path, sizeof(path), "%s/report.%s", rs->folder, formats[i]);
         snprintf(plots, sizeof(plots), "%s/plots", rs->folder);
-        struct run_report_opts o = {run_doc_find(formats[i]), plots, "plots", rs->spec.nic_gbps, 5};
+        struct run_report_opts o = {run_doc_find(formats[i]),
+                                    plots,
+                                    "plots",
+                                    rs->spec.nic_gbps,
+                                    rs->spec.noise,
+                                    rs->refs.n ? &rs->refs : NULL,
+                                    rs->system,
+                                    rs->spec.reference};
         struct bbd_err err;
+        int missed = 0;
         FILE *f = fopen(path, "w");
-        if (f == NULL || run_report_render(rs->st, rs->run_id, &o, f, &err) < 0)
+        if (f == NULL || run_report_render(rs->st, rs->run_id, &o, f, &missed, &err) < 0)
             fprintf(stderr, "bbd run: report %s: %s\n", path, f ? err.msg : strerror(errno));
         else
             printf("bbd run: report: %s\n", path);
         if (f) fclose(f);
+        if (i == 0 && missed)
+            printf("bbd run: %d reference figures of %s missed (see the report)\n", missed,
+                   rs->spec.reference);
     }
 }
 
@@ -350,6 +372,9 @@ int bbd_cmd_run(int argc, char **argv)
     if ((n = run_matrix_expand(&rs.spec, &cells, &skipped, &err)) < 0 ||
         run_cells_check(&rs.spec, cells, n, &err) < 0)
         goto out;
+    if (rs.spec.reference && (run_refs_load(rs.spec.reference, &rs.refs, stderr, &err) < 0 ||
+                              run_refs_system(&rs.refs, rs.spec.system, &rs.system, &err) < 0))
+        goto out;
     if (skipped)
         printf("bbd run: %d combinations left out: they do not apply (xccl:* runs on D D only, "
                "coll:* on H H and D D, basic mode has no GTL)\n",
@@ -371,6 +396,9 @@ int bbd_cmd_run(int argc, char **argv)
                o.db);
     if (rs.run_id == 0 && run_store_run_new(rs.st, "run", NULL, matrix, NULL, &rs.run_id, &err) < 0)
         goto out;
+    /* one process per run: a second --resume (or an orphaned bbd run) would write the same
+     * cells' logs and records */
+    if (run_store_claim_run(rs.st, rs.run_id, &err) < 0) goto out;
     char absout[PATH_MAX - 64];
     if (bbd_mkdir_p(o.out, &err) < 0 || realpath(o.out, absout) == NULL) {
         if (!err.msg[0]) bbd_err_sys(&err, "realpath", o.out);
@@ -387,6 +415,7 @@ out:
     if (err.msg[0]) fprintf(stderr, "bbd run: %s\n", err.msg);
     run_store_close(rs.st);
     run_spec_free(&rs.spec);
+    run_refs_free(&rs.refs);
     run_argv_free(&rerun);
     free(cells);
     free(matrix);

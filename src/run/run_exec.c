@@ -78,6 +78,10 @@ int run_exec(const struct run_argv *argv, const struct run_argv *env, const char
 {
     int out = -1, errfd = -1, pipefd[2] = {-1, -1}, rc = -1;
     memset(res, 0, sizeof(*res));
+    /* new files, not truncated ones: a process of an earlier attempt that is still alive
+     * (an orphan) keeps writing into its own, not into this attempt's */
+    if (strcmp(stdout_path, "/dev/null")) unlink(stdout_path);
+    if (strcmp(stderr_path, "/dev/null") && strcmp(stderr_path, stdout_path)) unlink(stderr_path);
     out = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out < 0) return bbd_err_sys(err, "open", stdout_path);
     errfd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -12,13 +12,15 @@ lat=$(sql "select r.value from records r join cells c on r.cell_id=c.id where c.
 awk -v v="$lat" 'BEGIN{exit !(v > 0 && v < 1000)}' || fail "1-byte latency $lat us not plausible"
 expect_eq "$(sql "select kind||' '||status from runs")" "run complete" "run row"
 md=bbd-runs/run-1/report.md
-grep -q '^| Size | native |' "$md" || fail "no size/native table in $md"
-grep -q '^| 65536 | ' "$md" || fail "no 64 KiB row"
-grep -q '\*\*Latency?\*\* latency H H at 1 B: native ' "$md" || fail "latency question not answered"
+grep -q '^| Size (B) | native (MB/s) |' "$md" || fail "no size/native table (with units) in $md"
+grep -q '^| Size (B) | native (us) |' "$md" || fail "no latency table (with units) in $md"
+grep -q '^| 64K | ' "$md" || fail "no 64 KiB row (sizes as 1, 1K, 1M)"
+grep -q '^### bw, placement H H: bandwidth (MB/s)$' "$md" || fail "table heading without its unit"
+grep -q '\*\*Latency?\*\* latency H H at 1 B: native, GTL off [0-9.]* us\.' "$md" || fail "latency question not answered with its cell and unit"
 # one host: the bandwidth is intra-node and the report says so instead of comparing it to a NIC
 grep -q "More than one NIC's worth of bandwidth?\*\* not measured: the best .* is intra-node, all ranks on host $(hostname)" "$md" \
   || fail "NIC answer does not say intra-node: $(grep 'NIC' "$md")"
-grep -q 'libfabric used (which provider)?\*\* native: no (libfabric not loaded' "$md" || fail "libfabric answer"
+grep -q 'libfabric used (which provider)?\*\* native, GTL off \[bw H H, latency H H\]: no (libfabric not loaded' "$md" || fail "libfabric answer"
 # answers are sentences: no dangling separator
 ! grep -E '^- \*\*.*(;|; |: )$' "$md" || fail "checklist answer ends with a separator"
 if command -v gnuplot >/dev/null; then
