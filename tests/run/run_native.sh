@@ -31,4 +31,14 @@ fi
   --timeout 30 > fail.log 2>&1 && fail "a run with a missing bbd-bench succeeded"
 expect_eq "$(sqlite3 fail.db "select count(*) from cells where status='failed'")" 2 "failed cells"
 sqlite3 fail.db "select reason from cells" | grep -q 'nonexistent' || fail "reason does not name the program"
+# A cell that fails after measuring (validation catches a corrupted byte: bbd-bench exits 1
+# after printing every record) keeps its records, marked as from a failed cell.
+"$BBD" run --tests latency --sizes 1:64 -c --db corrupt.db --out corrupt-runs \
+  --env "LD_PRELOAD=$BBD_BUILD_DIR/tests/bench/libbbd_test_mpi_faults.so" \
+  --env BBD_TEST_FAULT=corrupt_recv > corrupt.log 2>&1 && fail "a corrupted run succeeded"
+expect_eq "$(sqlite3 corrupt.db "select status||' '||exit_code from cells")" "failed 1" "corrupted cell"
+expect_eq "$(sqlite3 corrupt.db "select count(*) from records")" 7 "records of the failed cell kept (1..64 B)"
+grep -q 'the records it printed are kept, marked as from a failed cell' corrupt.log || fail "no word on kept records"
+grep -q '^| native/gtl-off/latency/H H (failed) | 64 | ' corrupt-runs/run-1/report.md || fail "failed cell's records not shown"
+grep -q '\*\*Latency?\*\* not measured in this run\.' corrupt-runs/run-1/report.md || fail "a failed cell's figure answered a question"
 echo "PASS run_native_mpiexec"
