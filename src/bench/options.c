@@ -383,7 +383,8 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
             o->provenance = true;
             break;
         case OPT_XCCL:
-            if (strcmp(optarg, "nccl") && strcmp(optarg, "rccl") && strcmp(optarg, "auto"))
+            if (strcmp(optarg, "nccl") && strcmp(optarg, "rccl") && strcmp(optarg, "auto") &&
+                strcmp(optarg, "standin"))
                 return bbd_err_set(err, BBD_EXIT_USAGE,
                                    "--xccl: unknown library '%s' (nccl, rccl, auto)", optarg);
             o->xccl = optarg;
@@ -549,7 +550,8 @@ void opts_usage(FILE *f)
           "      --mem-limit SIZE   largest buffer allocation per rank (default 1G)\n"
           "      --no-provenance    skip the provenance summary and JSON object\n"
           "xccl options:\n"
-          "      --xccl LIB         nccl (libnccl.so.2), rccl (librccl.so.1), auto (default)\n"
+          "      --xccl LIB         nccl (libnccl.so.2), rccl (librccl.so.1), auto (default);\n"
+          "                         standin: the TEST-ONLY stand-in beside bbd-bench\n"
           "      --xccl-lib FILE    load this library file instead (env BBD_XCCL_LIBRARY)\n"
           "      --dtype T          float (default), half, bfloat16, double\n"
           "      --op OP            sum (default), max, min\n"

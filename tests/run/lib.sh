@@ -19,7 +19,8 @@ stop_pidfile() {
   kill "$pid" 2>/dev/null || return 0
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
 }
-# build_bench_ofi PREFIX: bbd-bench (and the provenance interposer) built from this source tree
+# build_bench_ofi PREFIX: bbd-bench (and the provenance interposer, and the test-only collective
+# stand-in, which calls MPI too) built from this source tree
 # against MPICH ch4:ofi installed in PREFIX; prints the build dir. Its RUNPATH names
 # /opt/mpich-ofi/lib (where container tests bind PREFIX) before PREFIX/lib, so the same
 # program runs on the host and in a container. Kept in the build tree: later runs only relink.
@@ -30,7 +31,7 @@ build_bench_ofi() {
       -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath,/opt/mpich-ofi/lib" >"$work/ofi-cmake.log" 2>&1 \
       || { cat "$work/ofi-cmake.log" >&2; fail "configuring bbd-bench against $1"; }
   fi
-  cmake --build "$b" -j2 --target bbd-bench bbd-prov-audit >"$work/ofi-build.log" 2>&1 \
+  cmake --build "$b" -j2 --target bbd-bench bbd-prov-audit bbd_test_xccl_standin >"$work/ofi-build.log" 2>&1 \
     || { tail -30 "$work/ofi-build.log" >&2; fail "building bbd-bench against $1"; }
   readelf -d "$b/src/bench/bbd-bench" | grep -q 'NEEDED.*\[libmpi.so.12\]' \
     || fail "$b/src/bench/bbd-bench does not need libmpi.so.12"
