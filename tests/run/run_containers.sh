@@ -91,11 +91,11 @@ md=bbd-runs/run-1/report.md
 grep -E "Bandwidth\?|Latency\?" "$md"
 answer=$(grep "Is libfabric used" "$md")
 echo "$answer"
-grep -q 'basic: no (libfabric not loaded; carried by: UCX (MPICH ch4:ucx); MPI [^ ]*libmpich.so.12.2.2 \[image\])' <<<"$answer" || fail "basic libfabric answer"
-grep -q 'bind: no (libfabric not loaded; carried by: UCX (MPICH ch4:ucx); MPI [^ ]*libmpich.so.12.4.1 \[host\])' <<<"$answer" || fail "bind libfabric answer"
-grep -q 'hybrid: yes, provider tcp;ofi_rxm, bytes carried by: libfabric tcp;ofi_rxm (MPI shared memory off: MPIR_CVAR_NOLOCAL) (MPI /opt/mpich-ofi/lib/libmpi.so.12.2.2 \[host\])' <<<"$answer" \
+grep -q 'basic, GTL off \[bw H H, latency H H\]: no (libfabric not loaded; carried by: UCX (MPICH ch4:ucx); MPI [^ ]*libmpich.so.12.2.2 \[image\])' <<<"$answer" || fail "basic libfabric answer"
+grep -q 'bind, GTL off \[bw H H, latency H H\]: no (libfabric not loaded; carried by: UCX (MPICH ch4:ucx); MPI [^ ]*libmpich.so.12.4.1 \[host\])' <<<"$answer" || fail "bind libfabric answer"
+grep -q 'hybrid, GTL off \[bw H H, latency H H\]: yes, provider tcp;ofi_rxm, bytes carried by: libfabric tcp;ofi_rxm (MPI shared memory off: MPIR_CVAR_NOLOCAL) (MPI /opt/mpich-ofi/lib/libmpi.so.12.2.2 \[host\])' <<<"$answer" \
   || fail "hybrid libfabric answer"
-grep -q '^| Size | native | basic | bind | hybrid | basic / native | bind / native | hybrid / native |' "$md" \
+grep -q '^| Size (B) | native (MB/s) | basic (MB/s) | bind (MB/s) | hybrid (MB/s) | basic / native | bind / native | hybrid / native |' "$md" \
   || fail "no side-by-side table of the four modes"
 
 # A plan that would fail at run time is refused before launch: the cell is recorded as failed
