@@ -137,7 +137,8 @@ const struct prov_comp prov_comps[PROV_COMP_COUNT] = {
     [PROV_HIP] = {"hip", "HIP", hip_stems, false, false, hip_version},
     [PROV_NCCL] = {"nccl", "NCCL", nccl_stems, false, true, nccl_version},
     [PROV_RCCL] = {"rccl", "RCCL", rccl_stems, false, true, nccl_version},
-    [PROV_NET_PLUGIN] = {"net_plugin", "net plugin", bbd_net_plugin_prefixes, true, true, net_plugin_version},
+    [PROV_NET_PLUGIN] = {"net_plugin", "net plugin", bbd_net_plugin_prefixes, true, true,
+                         net_plugin_version},
     [PROV_GTL] = {"gtl", "GTL", gtl_stems, true, true, NULL},
     [PROV_LIBCXI] = {"libcxi", "libcxi", cxi_stems, false, true, NULL},
 };
