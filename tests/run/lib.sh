@@ -37,3 +37,43 @@ build_bench_ofi() {
     || fail "$b/src/bench/bbd-bench does not need libmpi.so.12"
   echo "$b"
 }
+
+# The four modes through bwrap, as run_containers.sh and run_matrix_full.sh run them: sets
+# r12, r13 (image roots), ofi (MPICH ch4:ofi prefix), mpich, fabric (host files), stages
+# bbd-bench with the provenance interposer and the test-only collective stand-in beside it
+# into $work/bench-ucx (this build) and $work/bench-ofi (built against ch4:ofi), and
+# containers_ini prints the [launcher], [container] and [mode.*] sections of the config.
+setup_containers() {
+  r12=$("$BBD_SOURCE_DIR/scripts/make-image-root" debian12)
+  r13=$("$BBD_SOURCE_DIR/scripts/make-image-root" debian13)
+  ofi=$("$BBD_SOURCE_DIR/scripts/build-mpich-ofi")
+  mpich=$(realpath /usr/lib/x86_64-linux-gnu/libmpich.so.12)
+  fabric=$(realpath /usr/lib/x86_64-linux-gnu/libfabric.so.1)
+  local b ofi_build
+  ofi_build=$(build_bench_ofi "$ofi") # (an assignment, so set -e sees a failure)
+  for b in "ucx $BBD_BUILD_DIR" "ofi $ofi_build"; do
+    set -- $b
+    mkdir -p "$work/bench-$1"
+    cp "$2/src/bench/bbd-bench" "$2/src/prov/libbbd-prov-audit.so" \
+      "$2/tests/bench/libbbd_test_xccl_standin.so" "$work/bench-$1/"
+  done
+}
+containers_ini() {
+  cat <<INI
+[launcher]
+launcher = mpiexec
+mpiexec = mpiexec.mpich
+[container]
+runtime = bwrap
+image = $r12
+image_bench = /opt/bbd-bench/bbd-bench
+exec_args = --app /opt/bbd-bench/bbd-bench
+[mode.basic]
+exec_args = --bind $work/bench-ucx:/opt/bbd-bench
+[mode.bind]
+image = $r13
+exec_args = --bind $work/bench-ucx:/opt/bbd-bench --host-mpi $mpich
+[mode.hybrid]
+exec_args = --bind $work/bench-ofi:/opt/bbd-bench --bind $ofi:/opt/mpich-ofi --host-fabric $fabric
+INI
+}

@@ -14,25 +14,12 @@
 # share this one host). Prints the wall time and cell count (docs/performance.md).
 . "$(dirname "$0")/lib.sh"
 cd "$work"
-r12=$("$BBD_SOURCE_DIR/scripts/make-image-root" debian12)
-r13=$("$BBD_SOURCE_DIR/scripts/make-image-root" debian13)
-ofi=$("$BBD_SOURCE_DIR/scripts/build-mpich-ofi")
-mpich=$(realpath /usr/lib/x86_64-linux-gnu/libmpich.so.12)
-fabric=$(realpath /usr/lib/x86_64-linux-gnu/libfabric.so.1)
+# bbd-bench, the provenance interposer and the collective stand-in it loads with
+# --xccl standin, beside each other at /opt/bbd-bench in every image; native runs the same
+# staged copy, so one [bench] bench_args reaches every mode
+setup_containers
 gtl=$BBD_BUILD_DIR/tests/run/libmpi_gtl_testonly.so
 [ -f "$gtl" ] || fail "no $gtl (build the bbd_test_gtl_standin target)"
-
-# What the containers see at /opt/bbd-bench: bbd-bench, the provenance interposer and the
-# collective stand-in it loads with --xccl standin, all beside each other. Native runs the
-# same staged copy, so one [bench] bench_args reaches every mode.
-stage() { # stage DIR BUILD
-  mkdir -p "$1"
-  cp "$2/src/bench/bbd-bench" "$2/src/prov/libbbd-prov-audit.so" \
-    "$2/tests/bench/libbbd_test_xccl_standin.so" "$1/"
-}
-stage "$work/bench-ucx" "$BBD_BUILD_DIR"
-ofi_build=$(build_bench_ofi "$ofi")
-stage "$work/bench-ofi" "$ofi_build"
 
 cat >matrix.ini <<INI
 [matrix]
@@ -49,21 +36,7 @@ warmup = 2
 validate = yes
 bench_args = -d standin --xccl standin
 timeout = 120
-[launcher]
-launcher = mpiexec
-mpiexec = mpiexec.mpich
-[container]
-runtime = bwrap
-image = $r12
-image_bench = /opt/bbd-bench/bbd-bench
-exec_args = --app /opt/bbd-bench/bbd-bench
-[mode.basic]
-exec_args = --bind $work/bench-ucx:/opt/bbd-bench
-[mode.bind]
-image = $r13
-exec_args = --bind $work/bench-ucx:/opt/bbd-bench --host-mpi $mpich
-[mode.hybrid]
-exec_args = --bind $work/bench-ofi:/opt/bbd-bench --bind $ofi:/opt/mpich-ofi --host-fabric $fabric
+$(containers_ini)
 [report]
 nic_gbps = 25
 [env]
