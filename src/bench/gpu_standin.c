@@ -6,6 +6,7 @@
  * "fewer GPUs than ranks" check of the xccl tests can be exercised both ways.
  * Streams are tokens: work "enqueued" by the test-only collective library stand-in
  * has already finished when its call returns. */
+#include "bbd_time.h"
 #include "gpu.h"
 
 #include <stdint.h>
@@ -187,9 +188,7 @@ static int s_event_record(struct gpu *g, void *event, void *stream, struct bbd_e
 {
     struct s_event *e = s_event(event, "event record", err);
     if (e == NULL || s_stream_check(g, stream, err)) return -1;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    e->seconds = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    e->seconds = bbd_monotonic_s();
     e->recorded = true;
     return 0;
 }

@@ -31,8 +31,9 @@ void harness_free(struct harness *h)
 static int prepare(struct bench_ctx *c, const struct bench_test *t, size_t size, long iter)
 {
     if (t->prepare) return t->prepare(c, size, iter);
-    if (bench_sends(t, c) && xfer_fill_send(&c->x, size, c->rank, size, iter, c->err)) return -1;
-    if (bench_receives(t, c) && xfer_clear_recv(&c->x, size, c->err)) return -1;
+    if (bench_sends(t->info, c) && xfer_fill_send(&c->x, size, c->rank, size, iter, c->err))
+        return -1;
+    if (bench_receives(t->info, c) && xfer_clear_recv(&c->x, size, c->err)) return -1;
     return 0;
 }
 
@@ -40,14 +41,15 @@ static int check(struct bench_ctx *c, const struct bench_test *t, size_t size, l
                  unsigned long long *errors)
 {
     if (t->check) return t->check(c, size, iter, errors);
-    if (!bench_receives(t, c)) return 0;
+    if (!bench_receives(t->info, c)) return 0;
     size_t bad = xfer_check_recv(&c->x, size, c->peer, size, iter, c->err);
     if (bad == (size_t)-1) return -1;
     *errors += bad;
     return 0;
 }
 
-/* One iteration: prepare (untimed), run (timed), check (untimed). */
+/* One iteration: prepare (untimed), run (timed), a barrier where the test wants every
+ * iteration to start together (untimed, as OSU's collectives), check (untimed). */
 static int step(struct bench_ctx *c, const struct bench_test *t, const struct bench_opts *o,
                 size_t size, long iter, double *sample, unsigned long long *errors)
 {
@@ -58,6 +60,10 @@ static int step(struct bench_ctx *c, const struct bench_test *t, const struct be
     if (sample) {
         *sample = bench_clock_seconds(t1 - t0);
         if (t->elapsed && t->elapsed(c, sample)) return -1;
+    }
+    if (t->info->sync_each) {
+        int rc = MPI_Barrier(c->comm);
+        if (rc != MPI_SUCCESS) return bench_mpi_fail(c->err, "MPI_Barrier(iteration)", rc);
     }
     if (o->validate && check(c, t, size, iter, errors)) return -1;
     return 0;
@@ -86,25 +92,30 @@ static int summarise(struct harness *h, struct bench_ctx *c, const struct bench_
                      size_t size, long done, struct size_result *r)
 {
     int rc;
-    if (t->all_senders_timed) {
-        /* The slowest pair decides each iteration's aggregate figure. */
+    if (t->info->sample != SAMPLE_RANK0) {
+        /* The slowest rank decides each iteration (mbw's aggregate, nccl-tests-like), or
+         * the mean over ranks does (OSU collectives' "Avg Latency"). */
+        bool slowest = t->info->sample == SAMPLE_SLOWEST;
         rc = MPI_Reduce(c->rank == 0 ? MPI_IN_PLACE : h->samples, h->samples, (int)done, MPI_DOUBLE,
-                        MPI_MAX, 0, c->comm);
+                        slowest ? MPI_MAX : MPI_SUM, 0, c->comm);
         if (rc != MPI_SUCCESS) return bench_mpi_fail(c->err, "MPI_Reduce(samples)", rc);
+        for (long i = 0; !slowest && c->rank == 0 && i < done; i++)
+            h->samples[i] /= c->nranks;
     }
     unsigned long long errors = r->errors;
     rc = MPI_Reduce(&errors, &r->errors, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, c->comm);
     if (rc != MPI_SUCCESS) return bench_mpi_fail(c->err, "MPI_Reduce(errors)", rc);
     if (c->rank != 0) return 0;
+    struct bench_shape shape = bench_ctx_shape(c);
     double total = 0.0;
     for (long i = 0; i < done; i++) {
         total += h->samples[i];
-        h->samples[i] = bench_value(t, c, size, h->samples[i]);
+        h->samples[i] = bench_value(t->info, &shape, size, h->samples[i]);
     }
     double mean_time = total / (double)done;
     r->mean_time = mean_time;
-    r->value = bench_value(t, c, size, mean_time);
-    r->msg_rate = bench_msg_rate(t, c, mean_time);
+    r->value = bench_value(t->info, &shape, size, mean_time);
+    r->msg_rate = bench_msg_rate(t->info, &shape, mean_time);
     stats_compute(h->samples, (size_t)done, h->scratch, &r->st);
     return 0;
 }

@@ -1,5 +1,5 @@
 /* harness.h — the one measurement loop of bbd-bench: warm-up, timed iterations
- * (one MPI_Wtime pair around each, nothing else inside), optional validation and
+ * (one clock read before and after each, nothing else inside), optional validation and
  * adaptive stopping, then statistics. Every test kind runs through it. */
 #ifndef BBD_HARNESS_H
 #define BBD_HARNESS_H
@@ -15,12 +15,9 @@ struct size_result {
     double value;              /* the OSU number (from the mean time) */
     double msg_rate;           /* messages/s from the mean time (bandwidth tests) */
     struct bench_stats st;     /* of per-iteration values, in the test's unit */
-    unsigned long long errors; /* wrong bytes (xccl: elements), summed over ranks (rank 0) */
+    unsigned long long errors; /* wrong bytes (collective libraries: elements), over ranks */
     double mean_time;          /* seconds per iteration (rank 0) */
-    /* xccl tests (filled by the caller from mean_time) */
-    bool xccl, in_place;
-    unsigned long long count; /* elements */
-    double time_us, algbw, busbw;
+    int variant;               /* 0, or 1 for a test's second form (xccl: in place) */
 };
 
 struct harness {

@@ -1,46 +1,13 @@
 #include "options.h"
 
+#include "bbd_num.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static const char *const test_names[TEST_COUNT] = {"latency",
-                                                   "bw",
-                                                   "bibw",
-                                                   "mbw",
-                                                   "xccl:allreduce",
-                                                   "xccl:allgather",
-                                                   "xccl:reducescatter",
-                                                   "xccl:alltoall",
-                                                   "xccl:broadcast",
-                                                   "xccl:reduce",
-                                                   "xccl:sendrecv",
-                                                   "xccl:latency",
-                                                   "xccl:bw"};
-
-const char *opts_test_name(enum bench_test_id t)
-{
-    return (unsigned)t < TEST_COUNT ? test_names[t] : "?";
-}
-
-static bool is_latency(enum bench_test_id t)
-{
-    return t == TEST_LATENCY || t == TEST_XCCL_LATENCY;
-}
-
-bool opts_is_xccl(enum bench_test_id t)
-{
-    return t >= TEST_XCCL_FIRST && t < TEST_COUNT;
-}
-
-/* A collective (not the xccl point-to-point latency/bw). */
-static bool is_collective(enum bench_test_id t)
-{
-    return opts_is_xccl(t) && t != TEST_XCCL_LATENCY && t != TEST_XCCL_BW;
-}
 
 int opts_parse_size(const char *s, unsigned long long *out)
 {
@@ -79,24 +46,18 @@ int opts_parse_size(const char *s, unsigned long long *out)
 
 static int parse_long(const char *arg, const char *what, long min, long *out, struct bbd_err *err)
 {
-    errno = 0;
-    char *end;
-    long v = strtol(arg, &end, 10);
-    if (errno || end == arg || *end || v < min)
+    long long v;
+    if (bbd_parse_long(arg, min, LONG_MAX, &v))
         return bbd_err_set(err, BBD_EXIT_USAGE, "%s: '%s' is not an integer >= %ld", what, arg,
                            min);
-    *out = v;
+    *out = (long)v;
     return 0;
 }
 
 static int parse_double(const char *arg, const char *what, double *out, struct bbd_err *err)
 {
-    errno = 0;
-    char *end;
-    double v = strtod(arg, &end);
-    if (errno || end == arg || *end || !(v >= 0.0))
+    if (bbd_parse_double(arg, 0.0, 1e300, out))
         return bbd_err_set(err, BBD_EXIT_USAGE, "%s: '%s' is not a number >= 0", what, arg);
-    *out = v;
     return 0;
 }
 
@@ -194,24 +155,27 @@ static const struct option long_opts[] = {
 
 static int set_test(const char *name, struct bench_opts *o, struct bbd_err *err)
 {
-    for (int t = 0; t < TEST_COUNT; t++)
-        if (!strcmp(name, test_names[t])) {
-            o->test = (enum bench_test_id)t;
-            return 0;
-        }
-    return bbd_err_set(err, BBD_EXIT_USAGE,
-                       "test: unknown test '%s' (latency, bw, bibw, mbw, xccl:allreduce, "
-                       "xccl:allgather, xccl:reducescatter, xccl:alltoall, xccl:broadcast, "
-                       "xccl:reduce, xccl:sendrecv, xccl:latency, xccl:bw)",
-                       name);
+    o->test = bench_find(name);
+    if (o->test) return 0;
+    return bbd_err_set(err, BBD_EXIT_USAGE, "test: unknown test '%s' (%s)", name, bench_names());
 }
 
-/* "bbd-bench xccl allreduce": the second word names the xccl test. */
-static int set_xccl_test(const char *name, struct bench_opts *o, struct bbd_err *err)
+/* "bbd-bench xccl allreduce", "bbd-bench coll bcast": a kind word, then the test. */
+static bool is_kind_word(const char *w)
 {
-    char full[64];
-    if (strlen(name) > 40) return bbd_err_set(err, BBD_EXIT_USAGE, "xccl: unknown test '%s'", name);
-    snprintf(full, sizeof(full), "xccl:%s", name);
+    size_t n = strlen(w);
+    for (const struct bench_info *t = bench_tests; t->name; t++)
+        if (!strncmp(t->name, w, n) && t->name[n] == ':') return true;
+    return false;
+}
+
+static int set_kind_test(const char *kind, const char *name, struct bench_opts *o,
+                         struct bbd_err *err)
+{
+    char full[96];
+    if (strlen(name) > 40)
+        return bbd_err_set(err, BBD_EXIT_USAGE, "%s: unknown test '%.40s...'", kind, name);
+    snprintf(full, sizeof(full), "%s:%s", kind, name);
     return set_test(full, o, err);
 }
 
@@ -230,7 +194,7 @@ static int set_size(const char *arg, const char *what, size_t *out, bool *given,
 static void set_defaults(struct bench_opts *o)
 {
     memset(o, 0, sizeof(*o));
-    o->test = TEST_LATENCY;
+    o->test = bench_find("latency");
     o->window = 64;
     o->placement[0] = o->placement[1] = 'H';
     o->device = "auto";
@@ -246,26 +210,53 @@ static void set_defaults(struct bench_opts *o)
     o->op = XOP_SUM;
 }
 
-/* OSU 7.x defaults for whatever -i/-x did not set. */
+/* The registry's defaults (OSU 7.x, or nccl-tests) for whatever -m/-i/-x did not set. */
 static void apply_test_defaults(struct bench_opts *o, bool min_given, bool max_given)
 {
-    bool lat = is_latency(o->test);
-    if (is_collective(o->test)) {
-        /* nccl-tests-like: 20 timed iterations per size, sizes 8 B .. 128 MiB */
-        if (!min_given) o->min_size = 8;
-        if (!max_given) o->max_size = 1ULL << 27;
-        min_given = max_given = true;
-        if (o->iters_small < 0) o->iters_small = o->iters_large = 20;
-        if (o->warmup_small < 0) o->warmup_small = o->warmup_large = 5;
-    }
-    if (!min_given) o->min_size = lat ? 0 : 1;
-    if (!max_given) o->max_size = 1ULL << 22;
-    if (o->iters_small < 0) o->iters_small = lat ? 10000 : 100;
-    if (o->iters_large < 0) o->iters_large = lat ? 1000 : 20;
-    if (o->warmup_small < 0) o->warmup_small = lat ? 100 : 10;
-    if (o->warmup_large < 0) o->warmup_large = lat ? 10 : 2;
+    static const struct {
+        size_t min, max;
+        long iters_small, iters_large, warmup_small, warmup_large;
+    } defaults[] = {
+        [DEFAULTS_OSU_LATENCY] = {0, 1u << 22, 10000, 1000, 100, 10},
+        [DEFAULTS_OSU_BW] = {1, 1u << 22, 100, 20, 10, 2},
+        [DEFAULTS_OSU_COLL] = {1, 1u << 20, 1000, 100, 100, 10},
+        [DEFAULTS_NCCL_TESTS] = {8, 1u << 27, 20, 20, 5, 5},
+    };
+    const struct bench_info *t = o->test;
+    /* nccl-tests: -n / -w count every size alike */
+    bool flat = t->defaults == DEFAULTS_NCCL_TESTS;
+    if (!min_given) o->min_size = defaults[t->defaults].min;
+    if (!max_given) o->max_size = defaults[t->defaults].max;
+    if (o->iters_small < 0) o->iters_small = defaults[t->defaults].iters_small;
+    if (o->iters_large < 0)
+        o->iters_large = flat ? o->iters_small : defaults[t->defaults].iters_large;
+    if (o->warmup_small < 0) o->warmup_small = defaults[t->defaults].warmup_small;
+    if (o->warmup_large < 0)
+        o->warmup_large = flat ? o->warmup_small : defaults[t->defaults].warmup_large;
     if (o->adaptive_pct > 0.0 && o->time_per_size == 0.0) o->time_per_size = 10.0;
     if (o->time_per_size > 0.0 && o->adaptive_pct == 0.0) o->adaptive_pct = 1.0;
+}
+
+static int check_memory(const struct bench_opts *o, int nranks, struct bbd_err *err)
+{
+    bool staged_possible = opts_has_device(o) && o->transfer != XFER_DIRECT;
+    unsigned long long need = opts_buffer_bytes(o, nranks, staged_possible);
+    if (need <= o->mem_limit) return 0;
+    return bbd_err_set(err, BBD_EXIT_USAGE,
+                       "-m: maximum size %zu needs %llu bytes of buffers per rank%s, over "
+                       "--mem-limit %llu",
+                       o->max_size, need,
+                       o->test->kind == BENCH_MPI_COLL ? " (at this rank count)" : "",
+                       o->mem_limit);
+}
+
+static int check_time_caps(const struct bench_opts *o, struct bbd_err *err)
+{
+    if (o->adaptive_pct > 0.0 && o->timeout > 0.0 && o->time_per_size >= o->timeout)
+        return bbd_err_set(err, BBD_EXIT_USAGE,
+                           "--time-per-size %g must be shorter than --timeout %g", o->time_per_size,
+                           o->timeout);
+    return 0;
 }
 
 int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
@@ -278,8 +269,8 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
     optind = 1;
     opterr = 0;
     /* A leading word is the test name (bbd-bench bw ...). */
-    if (argc > 2 && !strcmp(argv[1], "xccl") && argv[2][0] != '-') {
-        if (set_xccl_test(argv[2], o, err)) return -1;
+    if (argc > 2 && is_kind_word(argv[1]) && argv[2][0] != '-') {
+        if (set_kind_test(argv[1], argv[2], o, err)) return -1;
         test_given = true;
         optind = 3;
     } else if (argc > 1 && argv[1][0] != '-') {
@@ -392,7 +383,8 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
             o->provenance = true;
             break;
         case OPT_XCCL:
-            if (strcmp(optarg, "nccl") && strcmp(optarg, "rccl") && strcmp(optarg, "auto"))
+            if (strcmp(optarg, "nccl") && strcmp(optarg, "rccl") && strcmp(optarg, "auto") &&
+                strcmp(optarg, "standin"))
                 return bbd_err_set(err, BBD_EXIT_USAGE,
                                    "--xccl: unknown library '%s' (nccl, rccl, auto)", optarg);
             o->xccl = optarg;
@@ -435,68 +427,71 @@ int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err)
     }
     if (npos == 1 && !test_given) {
         if (set_test(pos[0], o, err)) return -1;
-    } else if (npos == 2 && opts_is_xccl(o->test)) {
+    } else if (npos == 2 && !o->test->letters) {
         return bbd_err_set(err, BBD_EXIT_USAGE,
-                           "xccl tests always use device buffers: no placement letters ('%s')",
-                           pos[0]);
+                           "%s always uses device buffers: no placement letters ('%s')",
+                           o->test->name, pos[0]);
     } else if (npos == 2) {
         if (parse_placement(pos[0], pos[1], o, err)) return -1;
+        char why[256];
+        if (!bench_place_ok(o->test, o->placement[0], o->placement[1], why, sizeof(why)))
+            return bbd_err_set(err, BBD_EXIT_USAGE, "placement: %s", why);
     } else if (npos != 0) {
         return bbd_err_set(err, BBD_EXIT_USAGE,
                            "unexpected argument '%s' (placement is two letters, e.g. 'D H')",
                            pos[npos > 2 ? 2 : 0]);
     }
     apply_test_defaults(o, min_given, max_given);
-    if (opts_is_xccl(o->test)) o->placement[0] = o->placement[1] = 'D';
-    if (o->gpu_timer && !opts_is_xccl(o->test))
+    if (!o->test->letters) o->placement[0] = o->placement[1] = 'D';
+    if (o->gpu_timer && !bench_is_xccl(o->test))
         return bbd_err_set(err, BBD_EXIT_USAGE,
                            "--timer gpu: only the xccl tests put their work on a GPU stream; "
                            "the MPI tests are timed on the host clock");
     if (o->min_size > o->max_size)
         return bbd_err_set(err, BBD_EXIT_USAGE, "-m: minimum %zu is larger than maximum %zu",
                            o->min_size, o->max_size);
-    if (!is_latency(o->test) && o->max_size == 0)
-        return bbd_err_set(err, BBD_EXIT_USAGE, "-m: bandwidth tests need a maximum size >= 1");
-    bool staged_possible = opts_has_device(o) && o->transfer != XFER_DIRECT;
-    unsigned long long need = opts_buffer_bytes(o, staged_possible);
-    if (need > o->mem_limit)
-        return bbd_err_set(err, BBD_EXIT_USAGE,
-                           "-m: maximum size %zu needs %llu bytes of buffers per rank, over "
-                           "--mem-limit %llu",
-                           o->max_size, need, o->mem_limit);
-    if (o->adaptive_pct > 0.0 && o->timeout > 0.0 && o->time_per_size >= o->timeout)
-        return bbd_err_set(err, BBD_EXIT_USAGE,
-                           "--time-per-size %g must be shorter than --timeout %g", o->time_per_size,
-                           o->timeout);
-    return 0;
+    if (o->test->value != VALUE_ONE_WAY_US && o->max_size == 0)
+        return bbd_err_set(err, BBD_EXIT_USAGE, "-m: %s needs a maximum size >= 1", o->test->name);
+    /* the collectives' buffers grow with the rank count: checked again by opts_check_ranks */
+    return check_memory(o, 1, err) ? -1 : check_time_caps(o, err);
 }
 
 int opts_check_ranks(const struct bench_opts *o, int nranks, struct bbd_err *err)
 {
-    if (is_collective(o->test)) {
-        if ((o->test == TEST_XCCL_BROADCAST || o->test == TEST_XCCL_REDUCE) && o->root >= nranks)
-            return bbd_err_set(err, BBD_EXIT_USAGE, "--root: %d is not a rank (%d ranks)", o->root,
-                               nranks);
-        return 0;
-    }
-    if (o->test == TEST_MBW) {
-        if (nranks < 2 || nranks % 2)
-            return bbd_err_set(err, BBD_EXIT_USAGE,
-                               "ranks: mbw needs an even number of ranks >= 2, got %d", nranks);
-    } else if (nranks != 2) {
-        return bbd_err_set(err, BBD_EXIT_USAGE, "ranks: %s needs exactly 2 ranks, got %d",
-                           opts_test_name(o->test), nranks);
-    }
-    return 0;
+    char why[256];
+    if (!bench_ranks_ok(o->test, nranks, why, sizeof(why)))
+        return bbd_err_set(err, BBD_EXIT_USAGE, "ranks: %s", why);
+    if (bench_coll_info(o->test->coll)->rooted && o->root >= nranks)
+        return bbd_err_set(err, BBD_EXIT_USAGE, "--root: %d is not a rank (%d ranks)", o->root,
+                           nranks);
+    return check_memory(o, nranks, err);
 }
 
-unsigned long long opts_buffer_bytes(const struct bench_opts *o, bool staged)
+size_t opts_coll_send_bytes(const struct bench_info *t, size_t size, int nranks)
+{
+    return t->coll == COLL_ALLTOALL ? size * (size_t)nranks : size;
+}
+
+size_t opts_coll_recv_bytes(const struct bench_info *t, size_t size, int nranks)
+{
+    return t->coll == COLL_ALLTOALL || t->coll == COLL_ALLGATHER ? size * (size_t)nranks : size;
+}
+
+unsigned long long opts_buffer_bytes(const struct bench_opts *o, int nranks, bool staged)
 {
     unsigned long long size = o->max_size ? o->max_size : 1;
-    if (opts_is_xccl(o->test)) return 2 * size; /* device send + receive buffers */
+    if (bench_is_xccl(o->test)) return 2 * size; /* device send + receive buffers */
+    if (o->test->kind == BENCH_MPI_COLL) {
+        /* a send and a receive buffer of the larger of the two, and one staging slot each */
+        unsigned long long s = opts_coll_send_bytes(o->test, size, nranks);
+        unsigned long long r = opts_coll_recv_bytes(o->test, size, nranks);
+        unsigned long long big = s > r ? s : r;
+        return 2 * big + (staged ? 2 * big : 0);
+    }
     /* send + receive buffers, and for staging one pinned host slot per message in flight
-     * on each side (the latency test has one message in flight). */
-    unsigned long long slots = is_latency(o->test) ? 1 : (unsigned long long)o->window;
+     * on each side (the ping-pong has one message in flight). */
+    unsigned long long slots =
+        o->test->pattern == PATTERN_PINGPONG ? 1 : (unsigned long long)o->window;
     return 2 * size + (staged ? 2 * slots * size : 0);
 }
 
@@ -519,27 +514,27 @@ void opts_usage(FILE *f)
 {
     fputs("usage: bbd-bench TEST [options] [A B]\n"
           "\n"
-          "MPI point-to-point benchmark in OSU Micro-Benchmarks 7.x layout, for any\n"
-          "host/GPU buffer placement, with statistics, validation and provenance.\n"
+          "MPI point-to-point and collective benchmark in OSU Micro-Benchmarks 7.x layout,\n"
+          "NCCL/RCCL in nccl-tests layout, for any host/GPU buffer placement, with\n"
+          "statistics, validation and provenance.\n"
           "\n"
-          "TEST (first word or -t):\n"
-          "  latency   blocking ping-pong between 2 ranks, one-way time in us (sizes from 0 B)\n"
-          "  bw        window of MPI_Isend/MPI_Irecv then a 1-byte ack, MB/s (MB = 1e6 bytes)\n"
-          "  bibw      both ranks send a window to each other at once, MB/s\n"
-          "  mbw       N/2 sender->receiver pairs at once (rank i -> i+N/2): aggregate MB/s and\n"
-          "            messages/s (does a second NIC help?)\n"
-          "  xccl COLL NCCL/RCCL collective on device buffers, nccl-tests layout: COLL is\n"
-          "            allreduce, allgather, reducescatter, alltoall, broadcast, reduce,\n"
-          "            sendrecv (ring); or xccl latency / xccl bw (2 ranks, ncclSend/ncclRecv,\n"
-          "            OSU layout). Also -t xccl:COLL. See docs/xccl.md.\n"
-          "A B         buffer placement, sender side then receiver side: H (host) or D (device);\n"
-          "            default H H. For latency/bibw A is rank 0, B is rank 1.\n"
+          "TEST (first word or -t; 'xccl NAME' and 'coll NAME' mean xccl:NAME, coll:NAME):\n",
+          f);
+    for (const struct bench_info *t = bench_tests; t->name; t++)
+        fprintf(f, "  %-19s %s\n", t->name, t->help);
+    fputs("A B         buffer placement, sender side then receiver side: H (host) or D (device);\n"
+          "            default H H. For latency/bibw A is rank 0, B is rank 1; for coll:* A\n"
+          "            is every rank's send buffer, B its receive buffer (H H or D D). The\n"
+          "            xccl tests take none (always D D). See docs/bench.md, docs/xccl.md.\n"
           "\n"
           "options:\n"
-          "  -m, --message-size [MIN:]MAX  sizes, doubling (K/M/G suffixes; default 0 or 1 B:4M)\n"
+          "  -m, --message-size [MIN:]MAX  sizes, doubling (K/M/G suffixes; default 0 or 1 B:4M,\n"
+          "                         coll:* 1 B:1M)\n"
           "  -i, --iterations N     timed iterations per size (default as OSU: latency\n"
-          "                         10000 up to 8 KiB then 1000; bandwidth 100 then 20)\n"
-          "  -x, --warmup N         warm-up iterations (latency 100/10, bandwidth 10/2)\n"
+          "                         10000 up to 8 KiB then 1000; bandwidth 100 then 20;\n"
+          "                         coll:* 1000 then 100)\n"
+          "  -x, --warmup N         warm-up iterations (latency 100/10, bandwidth 10/2,\n"
+          "                         coll:* 100/10)\n"
           "  -W, --window N         messages in flight per iteration (default 64)\n"
           "  -d, --device RT        GPU runtime for D buffers: cuda, hip, auto (default auto)\n"
           "      --transfer MODE    auto (default): direct if the MPI reports GPU support,\n"
@@ -555,10 +550,12 @@ void opts_usage(FILE *f)
           "      --mem-limit SIZE   largest buffer allocation per rank (default 1G)\n"
           "      --no-provenance    skip the provenance summary and JSON object\n"
           "xccl options:\n"
-          "      --xccl LIB         nccl (libnccl.so.2), rccl (librccl.so.1), auto (default)\n"
+          "      --xccl LIB         nccl (libnccl.so.2), rccl (librccl.so.1), auto (default);\n"
+          "                         standin: the TEST-ONLY stand-in beside bbd-bench\n"
           "      --xccl-lib FILE    load this library file instead (env BBD_XCCL_LIBRARY)\n"
           "      --dtype T          float (default), half, bfloat16, double\n"
-          "      --op OP            sum (default), max, min;  --root R  (broadcast, reduce)\n"
+          "      --op OP            sum (default), max, min\n"
+          "      --root R           root rank of broadcast / reduce (xccl and coll:*; default 0)\n"
           "      --timer T          host (default): host clock around enqueue + stream sync;\n"
           "                         gpu: GPU events around the enqueued work, per iteration\n"
           "  -b, -e SIZE            minimum / maximum size (like -m; collectives default\n"

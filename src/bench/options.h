@@ -3,37 +3,17 @@
 #define BBD_BENCH_OPTIONS_H
 
 #include "bbd_err.h"
+#include "registry.h"
 #include "xccl_types.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
-/* MPI tests, then the xccl tests (NCCL/RCCL, from TEST_XCCL_FIRST on). */
-enum bench_test_id {
-    TEST_LATENCY,
-    TEST_BW,
-    TEST_BIBW,
-    TEST_MBW,
-    TEST_XCCL_ALLREDUCE,
-    TEST_XCCL_ALLGATHER,
-    TEST_XCCL_REDUCESCATTER,
-    TEST_XCCL_ALLTOALL,
-    TEST_XCCL_BROADCAST,
-    TEST_XCCL_REDUCE,
-    TEST_XCCL_SENDRECV,
-    TEST_XCCL_LATENCY,
-    TEST_XCCL_BW,
-    TEST_COUNT
-};
-#define TEST_XCCL_FIRST TEST_XCCL_ALLREDUCE
 enum xfer_choice { XFER_AUTO, XFER_DIRECT, XFER_STAGED };
 
-/* OSU 7.x: messages above this size use the "large" iteration counts. */
-#define BENCH_LARGE_MESSAGE 8192
-
 struct bench_opts {
-    enum bench_test_id test;
+    const struct bench_info *test; /* its registry entry */
     size_t min_size, max_size;
     long iters_small, iters_large;   /* timed iterations per size */
     long warmup_small, warmup_large; /* untimed warm-up iterations per size */
@@ -55,7 +35,7 @@ struct bench_opts {
     const char *xccl_lib; /* library file (--xccl-lib, else BBD_XCCL_LIBRARY), or NULL */
     enum xccl_dtype dtype;
     enum xccl_redop op;
-    int root;
+    int root;       /* broadcast / reduce (MPI and xccl) */
     bool gpu_timer; /* --timer gpu: each iteration timed with GPU events, not the host clock */
 };
 
@@ -63,18 +43,20 @@ struct bench_opts {
  * naming the argument. Never prints. */
 int opts_parse(int argc, char **argv, struct bench_opts *o, struct bbd_err *err);
 
-/* Checks that need the rank count. Returns 0 or -1 with err (BBD_EXIT_USAGE). */
+/* Checks that need the rank count (ranks the test runs on, --root, buffers of the
+ * collectives that grow with it). Returns 0 or -1 with err (BBD_EXIT_USAGE). */
 int opts_check_ranks(const struct bench_opts *o, int nranks, struct bbd_err *err);
 
-/* Bytes of message buffers one rank allocates for o (host + device + staging). */
-unsigned long long opts_buffer_bytes(const struct bench_opts *o, bool staged);
+/* Bytes of message buffers one rank allocates for o on nranks ranks (host + device +
+ * staging). */
+unsigned long long opts_buffer_bytes(const struct bench_opts *o, int nranks, bool staged);
+/* Bytes of one send / receive buffer of an MPI collective of `size` on nranks ranks. */
+size_t opts_coll_send_bytes(const struct bench_info *t, size_t size, int nranks);
+size_t opts_coll_recv_bytes(const struct bench_info *t, size_t size, int nranks);
 
 /* "4096", "4K", "4KiB", "1M", "1G": bytes. Returns 0 or -1. */
 int opts_parse_size(const char *s, unsigned long long *out);
 
-/* "latency", ..., "xccl:allreduce" (the JSON "test" value). */
-const char *opts_test_name(enum bench_test_id t);
-bool opts_is_xccl(enum bench_test_id t);
 bool opts_has_device(const struct bench_opts *o);
 long opts_iterations(const struct bench_opts *o, size_t size);
 long opts_warmup(const struct bench_opts *o, size_t size);

@@ -3,7 +3,6 @@
 #include "clock.h"
 
 #include <string.h>
-#include <time.h>
 
 static const char *api_suffix(const char *gpu_api)
 {
@@ -21,17 +20,17 @@ static const char *where(char p)
 void out_text_header(FILE *f, const struct run_info *ri)
 {
     const struct bench_opts *o = ri->o;
-    fprintf(f, "# bbd-bench %s%s %s v%s\n", opts_is_xccl(o->test) ? "XCCL" : "MPI",
-            api_suffix(ri->gpu_api), ri->t->title, BBD_VERSION);
+    fprintf(f, "# bbd-bench %s%s %s v%s\n", bench_api_word(ri->t), api_suffix(ri->gpu_api),
+            ri->t->title, BBD_VERSION);
     if (strcmp(ri->gpu_api, "none"))
         fprintf(f, "# Send Buffer on %s and Receive Buffer on %s (transfer: %s)\n",
                 where(o->placement[0]), where(o->placement[1]), ri->transfer);
-    if (ri->t->id == TEST_MBW)
+    if (ri->t->aggregate)
         fprintf(f, "# [ pairs: %d ] [ window size: %d ]\n", ri->pairs, ri->window);
     if (o->gpu_timer) fprintf(f, "# Timing: %s events around each iteration\n", ri->gpu_api);
     fprintf(f, "# Datatype: MPI_CHAR.\n");
     fprintf(f, "%-*s%*s", OUT_SIZE_WIDTH, "# Size", OUT_FIELD_WIDTH, ri->t->column);
-    if (ri->t->id == TEST_MBW) fprintf(f, "%*s", OUT_FIELD_WIDTH, "Messages/s");
+    if (ri->t->aggregate) fprintf(f, "%*s", OUT_FIELD_WIDTH, "Messages/s");
     if (o->full) {
         static const char *const cols[] = {"Min", "P50", "P90", "P99", "CI95(P50)", "Iterations"};
         for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
@@ -45,7 +44,7 @@ void out_text_header(FILE *f, const struct run_info *ri)
 void out_text_row(FILE *f, const struct run_info *ri, const struct size_result *r)
 {
     fprintf(f, "%-*zu%*.2f", OUT_SIZE_WIDTH, r->size, OUT_FIELD_WIDTH, r->value);
-    if (ri->t->id == TEST_MBW) fprintf(f, "%*.2f", OUT_FIELD_WIDTH, r->msg_rate);
+    if (ri->t->aggregate) fprintf(f, "%*.2f", OUT_FIELD_WIDTH, r->msg_rate);
     if (ri->o->full)
         fprintf(f, "%*.2f%*.2f%*.2f%*.2f%*.2f%*ld", OUT_FIELD_WIDTH, r->st.min, OUT_FIELD_WIDTH,
                 r->st.p50, OUT_FIELD_WIDTH, r->st.p90, OUT_FIELD_WIDTH, r->st.p99, OUT_FIELD_WIDTH,
@@ -64,7 +63,7 @@ void out_json_record(struct jsonw *w, const struct run_info *ri, const struct si
     jsonw_obj_begin(w);
     jsonw_kstr(w, "schema", "bbd-bench/1");
     jsonw_kstr(w, "run_id", ri->run_id);
-    jsonw_kstr(w, "test", opts_test_name(o->test));
+    jsonw_kstr(w, "test", ri->t->name);
     jsonw_kint(w, "size", (long long)r->size);
     jsonw_kstr(w, "unit", ri->t->unit);
     jsonw_knum(w, "value", r->value);
@@ -75,11 +74,11 @@ void out_json_record(struct jsonw *w, const struct run_info *ri, const struct si
     jsonw_knum(w, "p90", r->st.p90);
     jsonw_knum(w, "p99", r->st.p99);
     jsonw_knum(w, "ci95", r->st.ci95);
-    bool collective = r->xccl && ri->t->value;
-    if (!ri->t->latency && !collective) jsonw_knum(w, "msg_rate", r->msg_rate);
+    bool windowed = ri->t->value == VALUE_MB_S; /* messages in flight, a message rate */
+    if (windowed) jsonw_knum(w, "msg_rate", r->msg_rate);
     jsonw_kint(w, "iterations", r->iterations);
     jsonw_kint(w, "warmup", r->warmup);
-    if (!ri->t->latency && !collective) jsonw_kint(w, "window", ri->window);
+    if (windowed) jsonw_kint(w, "window", ri->window);
     jsonw_kint(w, "pairs", ri->pairs);
     jsonw_kstr(w, "placement", placement);
     jsonw_kstr(w, "gpu_api", ri->gpu_api);
@@ -99,31 +98,10 @@ void out_json_record(struct jsonw *w, const struct run_info *ri, const struct si
     jsonw_kstr(w, "cmdline", ri->cmdline);
     jsonw_kstr(w, "timestamp", timestamp);
     jsonw_kstr(w, "clock", o->gpu_timer ? "gpu-events" : bench_clock.name);
-    if (r->xccl) {
-        jsonw_knum(w, "time_us", r->time_us);
-        jsonw_knum(w, "algbw", r->algbw);
-        jsonw_knum(w, "busbw", r->busbw);
-        jsonw_kbool(w, "in_place", r->in_place);
-        jsonw_kstr(w, "dtype", ri->dtype);
-        jsonw_kint(w, "count", (long long)r->count);
-        jsonw_kstr(w, "redop", ri->redop);
-        jsonw_kint(w, "root", ri->root);
-        if (ri->xccl_json) {
-            jsonw_key(w, "xccl");
-            jsonw_raw(w, ri->xccl_json);
-        }
-    }
+    if (ri->json_extra) ri->json_extra(w, ri->json_extra_arg, r);
     if (ri->provenance_json) {
         jsonw_key(w, "provenance");
         jsonw_raw(w, ri->provenance_json);
     }
     jsonw_obj_end(w);
-}
-
-void out_utc_timestamp(char *buf, size_t len)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

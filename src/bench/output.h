@@ -12,9 +12,14 @@
 #define OUT_SIZE_WIDTH 10
 #define OUT_FIELD_WIDTH 18
 
+struct jsonw;
+
+/* Keys a kind adds to every record (after "clock"), or NULL. */
+typedef void (*out_json_extra_fn)(struct jsonw *w, const void *arg, const struct size_result *r);
+
 struct run_info {
     const struct bench_opts *o;
-    const struct bench_test *t;
+    const struct bench_info *t;
     const char *gpu_api;  /* none, cuda, hip, standin */
     const char *transfer; /* host, direct, staged, mixed */
     int ranks, pairs, window;
@@ -24,10 +29,8 @@ struct run_info {
     const char *cmdline;
     const char *run_id;
     const char *provenance_json; /* serialised object, or NULL */
-    /* xccl tests */
-    const char *xccl_json; /* serialised "xccl" object (library, version, transport), or NULL */
-    const char *dtype, *redop;
-    int root;
+    out_json_extra_fn json_extra;
+    const void *json_extra_arg;
 };
 
 void out_text_header(FILE *f, const struct run_info *ri);
@@ -35,8 +38,5 @@ void out_text_row(FILE *f, const struct run_info *ri, const struct size_result *
 /* Replace w's content with one record (no trailing newline). */
 void out_json_record(struct jsonw *w, const struct run_info *ri, const struct size_result *r,
                      const char *timestamp);
-
-/* "2026-11-24T04:10:00Z" for the current time. */
-void out_utc_timestamp(char *buf, size_t len);
 
 #endif

@@ -24,12 +24,17 @@ uint8_t pattern_byte(int rank, size_t size, long iter, size_t offset)
     return byte_at(pattern_seed(rank, size, iter), offset);
 }
 
-void pattern_fill(void *buf, size_t n, int rank, size_t size, long iter)
+void pattern_fill_from(void *buf, size_t n, int rank, size_t size, long iter, size_t from)
 {
     uint8_t *p = buf;
     uint32_t seed = pattern_seed(rank, size, iter);
     for (size_t i = 0; i < n; i++)
-        p[i] = byte_at(seed, i);
+        p[i] = byte_at(seed, from + i);
+}
+
+void pattern_fill(void *buf, size_t n, int rank, size_t size, long iter)
+{
+    pattern_fill_from(buf, n, rank, size, iter, 0);
 }
 
 size_t pattern_check(const void *buf, size_t n, int rank, size_t size, long iter)

@@ -9,6 +9,8 @@
 
 uint8_t pattern_byte(int rank, size_t size, long iter, size_t offset);
 void pattern_fill(void *buf, size_t n, int rank, size_t size, long iter);
+/* The bytes at offsets from..from+n-1 of that pattern. */
+void pattern_fill_from(void *buf, size_t n, int rank, size_t size, long iter, size_t from);
 /* Number of bytes in buf[0..n-1] that differ from the pattern. */
 size_t pattern_check(const void *buf, size_t n, int rank, size_t size, long iter);
 

@@ -1,7 +1,5 @@
 #include "tests.h"
 
-#include "xccl_bench.h"
-
 enum { TAG_DATA = 1, TAG_ACK = 2 };
 
 int bench_mpi_fail(struct bbd_err *err, const char *call, int rc)
@@ -93,65 +91,32 @@ static int bibw_iterate(struct bench_ctx *c, size_t n)
     return finish_recvs(c, n);
 }
 
-static const struct bench_test tests[TEST_XCCL_FIRST] = {
-    [TEST_LATENCY] = {.id = TEST_LATENCY,
-                      .title = "Latency Test",
-                      .column = "Latency (us)",
-                      .unit = "us",
-                      .latency = true,
-                      .directions = 2,
-                      .iterate = latency_iterate},
-    [TEST_BW] = {.id = TEST_BW,
-                 .title = "Bandwidth Test",
-                 .column = "Bandwidth (MB/s)",
-                 .unit = "MB/s",
-                 .directions = 1,
-                 .windowed = true,
-                 .iterate = window_iterate},
-    [TEST_BIBW] = {.id = TEST_BIBW,
-                   .title = "Bi-Directional Bandwidth Test",
-                   .column = "Bandwidth (MB/s)",
-                   .unit = "MB/s",
-                   .directions = 2,
-                   .windowed = true,
-                   .iterate = bibw_iterate},
-    [TEST_MBW] = {.id = TEST_MBW,
-                  .title = "Multiple Bandwidth / Message Rate Test",
-                  .column = "MB/s",
-                  .unit = "MB/s",
-                  .directions = 1,
-                  .all_senders_timed = true,
-                  .windowed = true,
-                  .iterate = window_iterate},
-};
-
-const struct bench_test *bench_test_get(enum bench_test_id id)
+void bench_p2p_hooks(struct bench_test *t)
 {
-    if ((unsigned)id < TEST_XCCL_FIRST) return &tests[id];
-    return xccl_test_get(id);
+    switch (t->info->pattern) {
+    case PATTERN_PINGPONG:
+        t->iterate = latency_iterate;
+        break;
+    case PATTERN_WINDOW:
+        t->iterate = window_iterate;
+        break;
+    default:
+        t->iterate = bibw_iterate;
+        break;
+    }
 }
 
-double bench_value(const struct bench_test *t, const struct bench_ctx *c, size_t size,
-                   double seconds)
+struct bench_shape bench_ctx_shape(const struct bench_ctx *c)
 {
-    if (t->value) return t->value(c, size, seconds);
-    if (t->latency) return seconds * 1e6 / 2.0;
-    double bytes = (double)size * c->window * t->directions * c->pairs;
-    return seconds > 0.0 ? bytes / seconds / 1e6 : 0.0;
+    return (struct bench_shape){c->nranks, c->pairs, c->window, c->elt ? c->elt : 1};
 }
 
-double bench_msg_rate(const struct bench_test *t, const struct bench_ctx *c, double seconds)
+bool bench_sends(const struct bench_info *t, const struct bench_ctx *c)
 {
-    if (t->latency || seconds <= 0.0) return 0.0;
-    return (double)c->window * t->directions * c->pairs / seconds;
+    return c->side == 0 || bench_directions(t) == 2;
 }
 
-bool bench_sends(const struct bench_test *t, const struct bench_ctx *c)
+bool bench_receives(const struct bench_info *t, const struct bench_ctx *c)
 {
-    return c->side == 0 || t->directions == 2;
-}
-
-bool bench_receives(const struct bench_test *t, const struct bench_ctx *c)
-{
-    return c->side == 1 || t->directions == 2;
+    return c->side == 1 || bench_directions(t) == 2;
 }

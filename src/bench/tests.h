@@ -1,18 +1,19 @@
-/* tests.h — the test kinds of bbd-bench. Each kind states only what is particular to
- * it (who sends, one iteration's MPI calls, how a time becomes a value); warm-up,
- * timing, statistics, validation and output live once, in harness.c and output.c. */
+/* tests.h — the run-time side of a test: the per-rank context and the hooks of one
+ * iteration. What a test is (name, unit, value formula, placements, ranks, layout) is
+ * its registry entry (registry.h); warm-up, timing, statistics, validation and output
+ * live once, in harness.c and output.c. This file's tests.c holds the MPI
+ * point-to-point calls; coll.c the MPI collectives; xccl_bench.c NCCL/RCCL. */
 #ifndef BBD_BENCH_TESTS_H
 #define BBD_BENCH_TESTS_H
 
 #include "options.h"
+#include "registry.h"
 #include "xfer.h"
 
 #include <mpi.h>
 #include <stdbool.h>
 
 /* One rank's state while running a test. */
-struct xccl_run;
-
 struct bench_ctx {
     MPI_Comm comm;
     int rank, nranks;
@@ -20,48 +21,40 @@ struct bench_ctx {
     int peer;  /* the rank this one exchanges with */
     int pairs; /* number of A->B pairs */
     int window;
+    int root;   /* rooted collectives */
+    size_t elt; /* bytes per element (collectives; 1 for MPI_CHAR / uint8) */
     struct xfer x;
     MPI_Request *reqs; /* 2 * window */
     MPI_Status *stats; /* 2 * window (as OSU; MPI_STATUSES_IGNORE trips GCC's bounds check) */
     char ack[4];
-    struct bbd_err *err;   /* hot-path failures land here */
-    struct xccl_run *xccl; /* xccl tests: library, communicator, device buffers */
+    struct bbd_err *err; /* hot-path failures land here */
+    void *impl;          /* the kind's own state (a collective library's communicator ...) */
 };
 
+/* The run-time hooks of a registry entry: what its kind does in one iteration. The
+ * measurement loop (harness.c) calls them; everything else is in the entry. */
 struct bench_test {
-    enum bench_test_id id;
-    const char *title;      /* OSU title, e.g. "Latency Test" */
-    const char *column;     /* OSU value column, e.g. "Latency (us)" */
-    const char *unit;       /* "us" or "MB/s" */
-    bool latency;           /* value is one-way time, not bandwidth */
-    int directions;         /* 1: A sends to B; 2: both send (bibw, and latency's ping-pong) */
-    bool all_senders_timed; /* per-iteration time is the max over side-A ranks */
-    bool windowed;          /* needs `window` staging slots */
+    const struct bench_info *info;
     /* One timed iteration on this rank. 0, or -1 with ctx->err filled. */
     int (*iterate)(struct bench_ctx *c, size_t size);
-    /* Optional (the xccl tests): fill inputs before / count wrong elements after one
-     * iteration, both untimed, instead of the byte pattern on the xfer buffers; and
-     * the value of one iteration instead of the OSU formulas. */
+    /* Optional: fill inputs before / count wrong elements after one iteration, both
+     * untimed, instead of the byte pattern on the xfer buffers of a pair. */
     int (*prepare)(struct bench_ctx *c, size_t size, long iter);
     int (*check)(struct bench_ctx *c, size_t size, long iter, unsigned long long *wrong);
-    double (*value)(const struct bench_ctx *c, size_t size, double seconds);
     /* Optional: replace the host clock's duration of the timed iteration just run by the
-     * test's own measure (the xccl tests with --timer gpu: GPU events). 0, or -1 with
-     * ctx->err filled. */
+     * test's own measure (xccl with --timer gpu: GPU events). 0, or -1 with ctx->err. */
     int (*elapsed)(struct bench_ctx *c, double *seconds);
 };
 
-const struct bench_test *bench_test_get(enum bench_test_id id);
+/* The MPI point-to-point hooks of t (latency, bw, bibw, mbw). */
+void bench_p2p_hooks(struct bench_test *t);
 
-/* Value of one iteration that took `seconds` (us for latency, MB/s otherwise). */
-double bench_value(const struct bench_test *t, const struct bench_ctx *c, size_t size,
-                   double seconds);
-/* Messages per second for one iteration of `seconds` (0 for latency). */
-double bench_msg_rate(const struct bench_test *t, const struct bench_ctx *c, double seconds);
+/* What the value formulas need, from the context. */
+struct bench_shape bench_ctx_shape(const struct bench_ctx *c);
 
-/* Does this rank send / receive payload in test t? */
-bool bench_sends(const struct bench_test *t, const struct bench_ctx *c);
-bool bench_receives(const struct bench_test *t, const struct bench_ctx *c);
+/* Does this rank send / receive payload in a point-to-point test? */
+bool bench_sends(const struct bench_info *t, const struct bench_ctx *c);
+bool bench_receives(const struct bench_info *t, const struct bench_ctx *c);
 
 /* Format an MPI error as "CALL: reason" into err; returns -1. */
 int bench_mpi_fail(struct bbd_err *err, const char *call, int rc);

@@ -13,33 +13,15 @@
 enum chunked { WHOLE, CHUNK };
 
 struct xccl_coll {
-    enum bench_test_id id;
-    const char *title;
-    bool reduces, rooted, in_place, split; /* split: count is a multiple of nranks */
-    enum chunked send_len, recv_len;       /* send / receive elements: count or a chunk */
-    bool send_at_rank, recv_at_rank;       /* in place: input / result at chunk `rank` */
-    double (*factor)(int n);
+    enum bench_coll op;
+    bool in_place;                   /* has an in-place form (measured second) */
+    enum chunked send_len, recv_len; /* send / receive elements: count or a chunk */
+    bool send_at_rank, recv_at_rank; /* in place: input / result at chunk `rank` */
     /* Enqueue one operation on `count` elements in total. */
     int (*call)(struct xccl_run *x, const void *s, void *r, size_t count);
     /* Expected result element j (NAN: not checked on this rank). */
     double (*expect)(const struct xccl_run *x, size_t count, size_t j, long iter);
 };
-
-static double factor_allreduce(int n)
-{
-    return 2.0 * (n - 1) / n;
-}
-
-static double factor_split(int n)
-{
-    return (double)(n - 1) / n;
-}
-
-static double factor_one(int n)
-{
-    (void)n;
-    return 1.0;
-}
 
 static int dt(const struct xccl_run *x)
 {
@@ -157,69 +139,31 @@ static double expect_sendrecv(const struct xccl_run *x, size_t count, size_t j, 
 }
 
 static const struct xccl_coll colls[] = {
-    {TEST_XCCL_ALLREDUCE, "AllReduce", true, false, true, false, WHOLE, WHOLE, false, false,
-     factor_allreduce, call_allreduce, expect_allreduce},
-    {TEST_XCCL_ALLGATHER, "AllGather", false, false, true, true, CHUNK, WHOLE, true, false,
-     factor_split, call_allgather, expect_allgather},
-    {TEST_XCCL_REDUCESCATTER, "ReduceScatter", true, false, true, true, WHOLE, CHUNK, false, true,
-     factor_split, call_reducescatter, expect_reducescatter},
-    {TEST_XCCL_ALLTOALL, "AlltoAll", false, false, false, true, WHOLE, WHOLE, false, false,
-     factor_split, call_alltoall, expect_alltoall},
-    {TEST_XCCL_BROADCAST, "Broadcast", false, true, true, false, WHOLE, WHOLE, false, false,
-     factor_one, call_broadcast, expect_broadcast},
-    {TEST_XCCL_REDUCE, "Reduce", true, true, true, false, WHOLE, WHOLE, false, false, factor_one,
-     call_reduce, expect_reduce},
-    {TEST_XCCL_SENDRECV, "SendRecv", false, false, false, false, WHOLE, WHOLE, false, false,
-     factor_one, call_sendrecv, expect_sendrecv},
+    {COLL_ALLREDUCE, true, WHOLE, WHOLE, false, false, call_allreduce, expect_allreduce},
+    {COLL_ALLGATHER, true, CHUNK, WHOLE, true, false, call_allgather, expect_allgather},
+    {COLL_REDUCESCATTER, true, WHOLE, CHUNK, false, true, call_reducescatter, expect_reducescatter},
+    {COLL_ALLTOALL, false, WHOLE, WHOLE, false, false, call_alltoall, expect_alltoall},
+    {COLL_BROADCAST, true, WHOLE, WHOLE, false, false, call_broadcast, expect_broadcast},
+    {COLL_REDUCE, true, WHOLE, WHOLE, false, false, call_reduce, expect_reduce},
+    {COLL_SENDRECV, false, WHOLE, WHOLE, false, false, call_sendrecv, expect_sendrecv},
 };
 
-static const struct xccl_coll *coll_of(enum bench_test_id id)
+const struct xccl_coll *xccl_coll_get(enum bench_coll op)
 {
     for (size_t i = 0; i < sizeof(colls) / sizeof(colls[0]); i++)
-        if (colls[i].id == id) return &colls[i];
+        if (colls[i].op == op) return &colls[i];
     return NULL;
 }
 
-const struct xccl_coll *xccl_coll_get(enum bench_test_id id)
+bool xccl_has_in_place(const struct bench_info *t)
 {
-    return coll_of(id);
-}
-
-const char *xccl_title(enum bench_test_id id)
-{
-    const struct xccl_coll *c = coll_of(id);
-    return c ? c->title : id == TEST_XCCL_LATENCY ? "Latency" : "Bandwidth";
-}
-
-double xccl_bus_factor(enum bench_test_id id, int nranks)
-{
-    const struct xccl_coll *c = coll_of(id);
-    return c && nranks > 0 ? c->factor(nranks) : 1.0;
-}
-
-bool xccl_has_in_place(enum bench_test_id id)
-{
-    const struct xccl_coll *c = coll_of(id);
+    const struct xccl_coll *c = t->kind == BENCH_XCCL_COLL ? xccl_coll_get(t->coll) : NULL;
     return c && c->in_place;
 }
 
-bool xccl_reduces(enum bench_test_id id)
+static size_t count_of(const struct xccl_run *x, size_t size)
 {
-    const struct xccl_coll *c = coll_of(id);
-    return c && c->reduces;
-}
-
-bool xccl_rooted(enum bench_test_id id)
-{
-    const struct xccl_coll *c = coll_of(id);
-    return c && c->rooted;
-}
-
-size_t xccl_count(enum bench_test_id id, size_t size, size_t elt, int nranks)
-{
-    const struct xccl_coll *c = coll_of(id);
-    size_t count = size / elt;
-    return c && c->split && nranks > 0 ? count / (size_t)nranks * (size_t)nranks : count;
+    return bench_coll_count(x->coll->op, size, xccl_dtypes[x->dtype].size, x->nranks);
 }
 
 /* ---- one iteration: enqueue, then wait ---- */
@@ -228,7 +172,7 @@ size_t xccl_count(enum bench_test_id id, size_t size, size_t elt, int nranks)
  * a network error): NCCL would otherwise leave the stream waiting for ever. */
 static int wait_stream(struct bench_ctx *c)
 {
-    struct xccl_run *x = c->xccl;
+    struct xccl_run *x = c->impl;
     for (;;) {
         int async = XCCL_SUCCESS;
         int rc = x->lib->api.comm_get_async_error(x->comm, &async);
@@ -250,21 +194,21 @@ static int wait_stream(struct bench_ctx *c)
  * on the same stream; the harness then takes their distance instead of the host clock's. */
 static int timer_start(struct bench_ctx *c)
 {
-    struct xccl_run *x = c->xccl;
+    struct xccl_run *x = c->impl;
     return x->gpu_timer ? x->gpu->ops->event_record(x->gpu, x->ev_start, x->stream, c->err) : 0;
 }
 
 /* The iteration's last operation is enqueued: stop the timer, wait for the stream. */
 static int finish(struct bench_ctx *c)
 {
-    struct xccl_run *x = c->xccl;
+    struct xccl_run *x = c->impl;
     if (x->gpu_timer && x->gpu->ops->event_record(x->gpu, x->ev_stop, x->stream, c->err)) return -1;
     return wait_stream(c);
 }
 
 static int gpu_elapsed(struct bench_ctx *c, double *seconds)
 {
-    struct xccl_run *x = c->xccl;
+    struct xccl_run *x = c->impl;
     float ms = 0.0f;
     if (!x->gpu_timer) return 0;
     if (x->gpu->ops->event_elapsed(x->gpu, x->ev_start, x->ev_stop, &ms, c->err)) return -1;
@@ -293,14 +237,15 @@ static void coll_ptrs(const struct xccl_run *x, size_t count, void **s, void **r
 
 static int coll_iterate(struct bench_ctx *c, size_t size)
 {
-    struct xccl_run *x = c->xccl;
-    size_t count = xccl_count(x->coll->id, size, xccl_dtypes[x->dtype].size, x->nranks);
+    struct xccl_run *x = c->impl;
+    size_t count = count_of(x, size);
     void *s, *r;
     coll_ptrs(x, count, &s, &r);
     if (timer_start(c)) return -1;
     int rc = x->coll->call(x, s, r, count);
     if (rc != XCCL_SUCCESS)
-        return xccl_fail(x->lib, x->comm, rc, x->coll->title, "enqueue", c->err);
+        return xccl_fail(x->lib, x->comm, rc, bench_coll_info(x->coll->op)->xccl_call, "enqueue",
+                         c->err);
     return finish(c);
 }
 
@@ -309,7 +254,7 @@ static int coll_iterate(struct bench_ctx *c, size_t size)
 static int fill_inputs(struct bench_ctx *c, void *dst, size_t n, void *clear, size_t clear_len,
                        long iter, int reduces)
 {
-    struct xccl_run *x = c->xccl;
+    struct xccl_run *x = c->impl;
     for (size_t i = 0; i < n; i++)
         xccl_store(x->dtype, x->host, i, xccl_input(x->rank, i, iter, reduces));
     if (clear_len && x->gpu->ops->fill(x->gpu, clear, 0xff, clear_len, c->err)) return -1;
@@ -320,7 +265,7 @@ static int fill_inputs(struct bench_ctx *c, void *dst, size_t n, void *clear, si
 static int count_wrong(struct bench_ctx *c, const void *src, size_t n, size_t count, long iter,
                        unsigned long long *wrong)
 {
-    struct xccl_run *x = c->xccl;
+    struct xccl_run *x = c->impl;
     if (x->gpu->ops->copy(x->gpu, x->host, src, n * xccl_dtypes[x->dtype].size, GPU_D2H, c->err))
         return -1;
     for (size_t j = 0; j < n; j++) {
@@ -333,33 +278,24 @@ static int count_wrong(struct bench_ctx *c, const void *src, size_t n, size_t co
 
 static int coll_prepare(struct bench_ctx *c, size_t size, long iter)
 {
-    struct xccl_run *x = c->xccl;
+    struct xccl_run *x = c->impl;
     size_t elt = xccl_dtypes[x->dtype].size;
-    size_t count = xccl_count(x->coll->id, size, elt, x->nranks);
+    size_t count = count_of(x, size);
     size_t nsend = elements(x, x->coll->send_len, count);
     void *s, *r;
     coll_ptrs(x, count, &s, &r);
     /* in place the whole buffer is cleared first, then the input written into it */
     size_t clear = (x->in_place ? count : elements(x, x->coll->recv_len, count)) * elt;
-    return fill_inputs(c, s, nsend, x->rbuf, clear, iter, x->coll->reduces);
+    return fill_inputs(c, s, nsend, x->rbuf, clear, iter, bench_coll_info(x->coll->op)->reduces);
 }
 
 static int coll_check(struct bench_ctx *c, size_t size, long iter, unsigned long long *wrong)
 {
-    struct xccl_run *x = c->xccl;
-    size_t count = xccl_count(x->coll->id, size, xccl_dtypes[x->dtype].size, x->nranks);
+    struct xccl_run *x = c->impl;
+    size_t count = count_of(x, size);
     void *s, *r;
     coll_ptrs(x, count, &s, &r);
     return count_wrong(c, r, elements(x, x->coll->recv_len, count), count, iter, wrong);
-}
-
-/* Bus bandwidth in GB/s (nccl-tests: algbw = bytes / 1e9 / s, busbw = algbw * factor). */
-static double coll_value(const struct bench_ctx *c, size_t size, double seconds)
-{
-    const struct xccl_run *x = c->xccl;
-    size_t elt = xccl_dtypes[x->dtype].size;
-    double bytes = (double)(xccl_count(x->coll->id, size, elt, x->nranks) * elt);
-    return seconds > 0.0 ? bytes / 1e9 / seconds * x->coll->factor(x->nranks) : 0.0;
 }
 
 /* ---- point-to-point through ncclSend / ncclRecv (uint8 elements) ---- */
@@ -367,7 +303,7 @@ static double coll_value(const struct bench_ctx *c, size_t size, double seconds)
 /* Enqueue one send or receive; `last` ends the iteration (finish), else wait for it. */
 static int p2p(struct bench_ctx *c, bool send, void *buf, size_t n, bool last)
 {
-    struct xccl_run *x = c->xccl;
+    struct xccl_run *x = c->impl;
     int rc =
         send ? x->lib->api.send(buf, n, xccl_dtypes[XDT_UINT8].nccl, c->peer, x->comm, x->stream)
              : x->lib->api.recv(buf, n, xccl_dtypes[XDT_UINT8].nccl, c->peer, x->comm, x->stream);
@@ -379,7 +315,7 @@ static int p2p(struct bench_ctx *c, bool send, void *buf, size_t n, bool last)
 /* Ping-pong, as the MPI latency test. */
 static int p2p_latency_iterate(struct bench_ctx *c, size_t n)
 {
-    struct xccl_run *x = c->xccl;
+    struct xccl_run *x = c->impl;
     bool a = c->side == 0;
     return timer_start(c) || p2p(c, a, a ? x->sbuf : x->rbuf, n, false) ||
                    p2p(c, !a, a ? x->rbuf : x->sbuf, n, true)
@@ -390,7 +326,7 @@ static int p2p_latency_iterate(struct bench_ctx *c, size_t n)
 /* A window of sends in one group, then a 1-byte ack back (as OSU's osu_bw). */
 static int p2p_bw_iterate(struct bench_ctx *c, size_t n)
 {
-    struct xccl_run *x = c->xccl;
+    struct xccl_run *x = c->impl;
     bool a = c->side == 0;
     if (timer_start(c)) return -1;
     int rc = x->lib->api.group_start();
@@ -410,12 +346,13 @@ static int p2p_bw_iterate(struct bench_ctx *c, size_t n)
 
 static int p2p_prepare(struct bench_ctx *c, size_t size, long iter)
 {
-    return fill_inputs(c, c->xccl->sbuf, size, c->xccl->rbuf, size, iter, 0);
+    return fill_inputs(c, ((struct xccl_run *)c->impl)->sbuf, size,
+                       ((struct xccl_run *)c->impl)->rbuf, size, iter, 0);
 }
 
 static int p2p_latency_check(struct bench_ctx *c, size_t size, long iter, unsigned long long *wrong)
 {
-    return count_wrong(c, c->xccl->rbuf, size, size, iter, wrong);
+    return count_wrong(c, ((struct xccl_run *)c->impl)->rbuf, size, size, iter, wrong);
 }
 
 static int p2p_bw_check(struct bench_ctx *c, size_t size, long iter, unsigned long long *wrong)
@@ -423,50 +360,19 @@ static int p2p_bw_check(struct bench_ctx *c, size_t size, long iter, unsigned lo
     return c->side == 0 ? 0 : p2p_latency_check(c, size, iter, wrong); /* A only sends */
 }
 
-#define COLL_TEST(tid)                                                                             \
-    [tid - TEST_XCCL_FIRST] = {.id = tid,                                                          \
-                               .title = "",                                                        \
-                               .column = "busbw (GB/s)",                                           \
-                               .unit = "GB/s",                                                     \
-                               .directions = 1,                                                    \
-                               .all_senders_timed = true,                                          \
-                               .iterate = coll_iterate,                                            \
-                               .prepare = coll_prepare,                                            \
-                               .check = coll_check,                                                \
-                               .value = coll_value,                                                \
-                               .elapsed = gpu_elapsed}
-
-static const struct bench_test xccl_tests[TEST_COUNT - TEST_XCCL_FIRST] = {
-    COLL_TEST(TEST_XCCL_ALLREDUCE),
-    COLL_TEST(TEST_XCCL_ALLGATHER),
-    COLL_TEST(TEST_XCCL_REDUCESCATTER),
-    COLL_TEST(TEST_XCCL_ALLTOALL),
-    COLL_TEST(TEST_XCCL_BROADCAST),
-    COLL_TEST(TEST_XCCL_REDUCE),
-    COLL_TEST(TEST_XCCL_SENDRECV),
-    [TEST_XCCL_LATENCY - TEST_XCCL_FIRST] = {.id = TEST_XCCL_LATENCY,
-                                             .title = "Latency Test (ncclSend/ncclRecv)",
-                                             .column = "Latency (us)",
-                                             .unit = "us",
-                                             .latency = true,
-                                             .directions = 2,
-                                             .iterate = p2p_latency_iterate,
-                                             .prepare = p2p_prepare,
-                                             .check = p2p_latency_check,
-                                             .elapsed = gpu_elapsed},
-    [TEST_XCCL_BW - TEST_XCCL_FIRST] = {.id = TEST_XCCL_BW,
-                                        .title = "Bandwidth Test (ncclSend/ncclRecv)",
-                                        .column = "Bandwidth (MB/s)",
-                                        .unit = "MB/s",
-                                        .directions = 1,
-                                        .iterate = p2p_bw_iterate,
-                                        .prepare = p2p_prepare,
-                                        .check = p2p_bw_check,
-                                        .elapsed = gpu_elapsed},
-};
-
-const struct bench_test *xccl_test_get(enum bench_test_id id)
+void xccl_hooks(struct bench_test *t)
 {
-    if (id < TEST_XCCL_FIRST || id >= TEST_COUNT) return NULL;
-    return &xccl_tests[id - TEST_XCCL_FIRST];
+    bool coll = t->info->kind == BENCH_XCCL_COLL;
+    t->elapsed = gpu_elapsed;
+    t->prepare = coll ? coll_prepare : p2p_prepare;
+    if (coll) {
+        t->iterate = coll_iterate;
+        t->check = coll_check;
+    } else if (t->info->pattern == PATTERN_PINGPONG) {
+        t->iterate = p2p_latency_iterate;
+        t->check = p2p_latency_check;
+    } else {
+        t->iterate = p2p_bw_iterate;
+        t->check = p2p_bw_check;
+    }
 }

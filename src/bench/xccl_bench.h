@@ -37,19 +37,12 @@ struct xccl_run {
     struct xccl_transport tr; /* merged over ranks (rank 0) */
 };
 
-const struct bench_test *xccl_test_get(enum bench_test_id id);
-/* The collective's description (NULL for xccl latency / bw). */
-const struct xccl_coll *xccl_coll_get(enum bench_test_id id);
-
-/* What the nccl-tests columns need for test id. */
-const char *xccl_title(enum bench_test_id id); /* "AllReduce", "SendRecv", ... */
-double xccl_bus_factor(enum bench_test_id id, int nranks);
-bool xccl_has_in_place(enum bench_test_id id);
-bool xccl_reduces(enum bench_test_id id);
-bool xccl_rooted(enum bench_test_id id);
-/* Elements moved for `size` bytes (the nccl-tests count column): size / element size,
- * rounded down to a multiple of nranks where the data is split among ranks. */
-size_t xccl_count(enum bench_test_id id, size_t size, size_t elt, int nranks);
+/* The hooks of an xccl test (kind BENCH_XCCL_COLL or BENCH_XCCL_P2P). */
+void xccl_hooks(struct bench_test *t);
+/* The collective's buffer layout and expected result (NULL for an op NCCL lacks). */
+const struct xccl_coll *xccl_coll_get(enum bench_coll op);
+/* Measured out-of-place, then in-place (nccl-tests' two column groups)? */
+bool xccl_has_in_place(const struct bench_info *t);
 
 /* Set-up, in two collective steps so every rank can agree on failures in between:
  * open loads the library and this rank's GPU (checking that the node has a GPU per

@@ -7,6 +7,8 @@
  *   node:123:456 [0] NCCL INFO Channel 00 : 0[0] -> 1[1] via P2P/IPC/read */
 #include "xccl_prov.h"
 
+#include "bbd_netplugin.h"
+
 #include <ctype.h>
 #include <link.h>
 #include <stdio.h>
@@ -146,14 +148,6 @@ bool xccl_prov_socket_fallback(const struct xccl_transport *t, int nhosts)
     return nhosts > 1 && !other_net && !strcmp(t->network, "Socket");
 }
 
-static bool is_plugin(const char *path)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    return !strncmp(base, "libnccl-net", 11) || !strncmp(base, "librccl-net", 11) ||
-           strstr(base, "aws-ofi") || strstr(base, "nccl-ofi") || strstr(base, "rccl-ofi");
-}
-
 struct plugin_list {
     char *buf;
     size_t len;
@@ -163,7 +157,8 @@ static int collect_plugin(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size;
     struct plugin_list *l = data;
-    if (info->dlpi_name == NULL || !info->dlpi_name[0] || !is_plugin(info->dlpi_name)) return 0;
+    if (info->dlpi_name == NULL || !info->dlpi_name[0] || !bbd_is_net_plugin(info->dlpi_name))
+        return 0;
     size_t used = strlen(l->buf);
     snprintf(l->buf + used, l->len - used, "%s%s", used ? ", " : "", info->dlpi_name);
     return 0;

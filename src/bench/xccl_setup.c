@@ -75,12 +75,12 @@ int xccl_run_open(struct xccl_run *x, const struct bench_opts *o, int rank, int 
     memset(x, 0, sizeof(*x));
     x->rank = rank;
     x->nranks = nranks;
-    x->dtype = o->test == TEST_XCCL_LATENCY || o->test == TEST_XCCL_BW ? XDT_UINT8 : o->dtype;
+    x->dtype = o->test->kind == BENCH_XCCL_P2P ? XDT_UINT8 : o->dtype;
     x->op = o->op;
     x->root = o->root;
     x->gpu_timer = o->gpu_timer;
     x->max_size = o->max_size ? o->max_size : 1;
-    x->coll = xccl_coll_get(o->test);
+    x->coll = o->test->kind == BENCH_XCCL_COLL ? xccl_coll_get(o->test->coll) : NULL;
     const char *tmp = getenv("TMPDIR");
     xccl_prov_prepare_log(tmp && *tmp ? tmp : "/tmp", "log", x->log_path, sizeof(x->log_path),
                           &x->log_owned);

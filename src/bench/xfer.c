@@ -136,13 +136,15 @@ int xfer_clear_recv(struct xfer *x, size_t n, struct bbd_err *err)
     return 0;
 }
 
+const void *xfer_recv_host(struct xfer *x, size_t n, struct bbd_err *err)
+{
+    if (x->gpu == NULL) return x->rbuf;
+    return x->gpu->ops->copy(x->gpu, x->check, x->rbuf, n, GPU_D2H, err) ? NULL : x->check;
+}
+
 size_t xfer_check_recv(struct xfer *x, size_t n, int sender, size_t size, long iter,
                        struct bbd_err *err)
 {
-    const void *data = x->rbuf;
-    if (x->gpu) {
-        if (x->gpu->ops->copy(x->gpu, x->check, x->rbuf, n, GPU_D2H, err)) return (size_t)-1;
-        data = x->check;
-    }
-    return pattern_check(data, n, sender, size, iter);
+    const void *data = xfer_recv_host(x, n, err);
+    return data ? pattern_check(data, n, sender, size, iter) : (size_t)-1;
 }

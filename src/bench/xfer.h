@@ -43,6 +43,9 @@ int xfer_recv_done(struct xfer *x, int slot, size_t n, struct bbd_err *err);
 /* Validation helpers (outside the timed region). */
 int xfer_fill_send(struct xfer *x, size_t n, int rank, size_t size, long iter, struct bbd_err *err);
 int xfer_clear_recv(struct xfer *x, size_t n, struct bbd_err *err);
+/* The received data buffer as host memory (device data is copied back first into the
+ * validation scratch); NULL with err on a copy failure. */
+const void *xfer_recv_host(struct xfer *x, size_t n, struct bbd_err *err);
 /* Wrong bytes in the received data buffer (device data is copied back first);
  * returns (size_t)-1 with err on a copy failure. */
 size_t xfer_check_recv(struct xfer *x, size_t n, int sender, size_t size, long iter,

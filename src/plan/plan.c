@@ -11,6 +11,7 @@
  * 4. Check (checks.h), then add the profile's paths and environment. */
 #include "plan.h"
 
+#include "bbd_time.h"
 #include "checks.h"
 #include "hostmpi.h"
 #include "ldsearch.h"
@@ -23,7 +24,6 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 struct builder {
     const struct plan_opts *o;
@@ -480,8 +480,7 @@ static int build(struct builder *b)
 
 int plan_build(const struct plan_opts *opts, struct plan *out, struct bbd_err *err)
 {
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = bbd_monotonic_s();
     memset(out, 0, sizeof(*out));
     out->mode = opts->mode;
     out->gtl = opts->gtl;
@@ -499,9 +498,7 @@ int plan_build(const struct plan_opts *opts, struct plan *out, struct bbd_err *e
     ldcache_free(&b.image_cache);
     ld_closure_free(&b.img);
     ld_closure_free(&b.inj);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    out->elapsed_ms =
-        (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    out->elapsed_ms = (bbd_monotonic_s() - t0) * 1e3;
     return rc;
 }
 

@@ -2,6 +2,8 @@
  * object that is already loaded, so provenance never loads a library itself. */
 #include "prov_comp.h"
 
+#include "bbd_netplugin.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,7 +124,6 @@ static const char *const cuda_stems[] = {"libcuda", NULL};
 static const char *const hip_stems[] = {"libamdhip64", NULL};
 static const char *const nccl_stems[] = {"libnccl", NULL};
 static const char *const rccl_stems[] = {"librccl", NULL};
-static const char *const plugin_stems[] = {"libnccl-net", "librccl-net", "libnccl-ofi", NULL};
 static const char *const gtl_stems[] = {"libmpi_gtl_", NULL};
 static const char *const cxi_stems[] = {"libcxi", NULL};
 
@@ -136,7 +137,8 @@ const struct prov_comp prov_comps[PROV_COMP_COUNT] = {
     [PROV_HIP] = {"hip", "HIP", hip_stems, false, false, hip_version},
     [PROV_NCCL] = {"nccl", "NCCL", nccl_stems, false, true, nccl_version},
     [PROV_RCCL] = {"rccl", "RCCL", rccl_stems, false, true, nccl_version},
-    [PROV_NET_PLUGIN] = {"net_plugin", "net plugin", plugin_stems, true, true, net_plugin_version},
+    [PROV_NET_PLUGIN] = {"net_plugin", "net plugin", bbd_net_plugin_prefixes, true, true,
+                         net_plugin_version},
     [PROV_GTL] = {"gtl", "GTL", gtl_stems, true, true, NULL},
     [PROV_LIBCXI] = {"libcxi", "libcxi", cxi_stems, false, true, NULL},
 };
@@ -145,6 +147,7 @@ int prov_comp_match(const char *path)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
+    if (bbd_is_net_plugin(base)) return PROV_NET_PLUGIN;
     for (int id = 0; id < PROV_COMP_COUNT; id++) {
         for (const char *const *s = prov_comps[id].stems; *s; s++) {
             size_t n = strlen(*s);

@@ -1,6 +1,9 @@
 /* run_cmd.c — the command lines of `bbd run`, `bbd import` and `bbd report`. */
 #include "commands.h"
 
+#include "bbd_fs.h"
+#include "bbd_time.h"
+
 #include "run_exec.h"
 #include "run_import.h"
 #include "run_launch.h"
@@ -16,11 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-
-#define DEFAULT_DB "bbd.db"
-#define DEFAULT_OUT "bbd-runs"
 
 static const char run_usage[] =
     "usage: bbd run [--config FILE.ini] [--db FILE] [--out DIR] [--resume] [--sbatch FILE]\n"
@@ -30,11 +29,17 @@ static const char run_usage[] =
     "               [--nodes N] [--srun_mpi pmi2|pmix|cray_shasta] [--cpu_bind B]\n"
     "               [--gpu_bind B] [--gpus_per_task N] [--launcher_args WORDS]\n"
     "               [--image IMG] [--runtime apptainer|singularity|podman|docker|bwrap]\n"
-    "               [--bench PATH] [--env K=V] [--set SECTION.KEY=VALUE]\n"
+    "               [--bench PATH] [--gtl_library FILE] [--reference FILE] [--system NAME]\n"
+    "               [--env K=V] [--set SECTION.KEY=VALUE]\n"
     "Runs modes x gtl x tests x placements (default: native, 2 ranks, H H, latency+bw),\n"
     "stores every record in the SQLite file and writes report.md/report.html.\n"
+    "TESTS are bbd-bench's: latency, bw, bibw, mbw, coll:allreduce ..., xccl:allreduce ...\n"
+    "(xccl tests run on D D only, coll:* on H H and D D; basic mode has no GTL cells).\n"
     "Every --KEY VALUE is the config line KEY = VALUE of its section (docs/run.md);\n"
-    "[mode.basic|bind|hybrid] sections set image, image_bench, exec_args per mode.\n";
+    "[mode.basic|bind|hybrid] sections set image, image_bench, exec_args per mode.\n"
+    "Every value is checked (bbd-bench's own options too) before any cell runs.\n"
+    "Exit: 0 all cells ok, 1 a cell failed or interrupted, 2 usage, 3 environment (also: the\n"
+    "run is being run by another live process, which the message names).\n";
 
 static int dir_of_self(char *buf, size_t len)
 {
@@ -73,27 +78,6 @@ static char *find_bench(const struct run_spec *s)
     return run_which("bbd-bench");
 }
 
-static int mkdirs(const char *path, struct bbd_err *err)
-{
-    char buf[PATH_MAX];
-    snprintf(buf, sizeof(buf), "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0755) < 0 && errno != EEXIST) return bbd_err_sys(err, "mkdir", buf);
-            *p = '/';
-        }
-    if (mkdir(buf, 0755) < 0 && errno != EEXIST) return bbd_err_sys(err, "mkdir", buf);
-    return 0;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Last non-empty line of a log: usually the one that says why. */
 static void last_line(const char *path, char *out, size_t len)
 {
@@ -115,6 +99,8 @@ struct run_state {
     char folder[PATH_MAX];
     const struct run_launcher *launcher;
     char *self, *bench;
+    struct run_refs refs; /* [report] reference, loaded (and checked) before any cell runs */
+    const char *system;
 };
 
 /* Decide a cell's outcome from how its command ended and what it printed. */
@@ -162,7 +148,7 @@ static int cell_run(struct run_state *rs, const struct run_cell *c, const char *
     snprintf(out, sizeof(out), "%s/stdout", dir);
     snprintf(errp, sizeof(errp), "%s/stderr", dir);
     snprintf(cmd, sizeof(cmd), "%s/command", dir);
-    if (mkdirs(dir, err) < 0) goto done;
+    if (bbd_mkdir_p(dir, err) < 0) goto done;
     if (run_cell_command(&rs->spec, rs->launcher, c, rs->self, rs->bench, &argv, err) < 0 ||
         run_cell_env(&rs->spec, c, &env, err) < 0)
         goto done;
@@ -200,13 +186,16 @@ static int cell_run(struct run_state *rs, const struct run_cell *c, const char *
         c->key,        c->mode,     c->test, c->placement, c->gtl, *status, ok ? NULL : reason,
         res.exit_code, res.seconds, cmdline, dir};
     if (run_store_begin(rs->st, err) == 0) {
-        if (run_store_cell_put(rs->st, rs->run_id, &sc, recs.r, ok ? recs.n : 0, err) == 0 &&
+        /* a failed cell keeps what it measured: stored, marked by the cell's status */
+        if (run_store_cell_put(rs->st, rs->run_id, &sc, recs.r, recs.n, err) == 0 &&
             run_store_commit(rs->st, err) == 0)
             rc = 0;
         else
             run_store_rollback(rs->st);
     }
-    if (!ok) fprintf(stderr, "    %s: %s (logs: %s)\n", *status, reason, dir);
+    if (!ok)
+        fprintf(stderr, "    %s: %s (logs: %s%s)\n", *status, reason, dir,
+                recs.n ? "; the records it printed are kept, marked as from a failed cell" : "");
     free(cmdline);
 done:
     run_records_free(&recs);
@@ -222,21 +211,32 @@ static void write_reports(struct run_state *rs)
         char path[PATH_MAX + 32], plots[PATH_MAX + 32];
         snprintf(path, sizeof(path), "%s/report.%s", rs->folder, formats[i]);
         snprintf(plots, sizeof(plots), "%s/plots", rs->folder);
-        struct run_report_opts o = {run_doc_find(formats[i]), plots, "plots", rs->spec.nic_gbps, 5};
+        struct run_report_opts o = {run_doc_find(formats[i]),
+                                    plots,
+                                    "plots",
+                                    rs->spec.nic_gbps,
+                                    rs->spec.noise,
+                                    rs->refs.n ? &rs->refs : NULL,
+                                    rs->system,
+                                    rs->spec.reference};
         struct bbd_err err;
+        int missed = 0;
         FILE *f = fopen(path, "w");
-        if (f == NULL || run_report_render(rs->st, rs->run_id, &o, f, &err) < 0)
+        if (f == NULL || run_report_render(rs->st, rs->run_id, &o, f, &missed, &err) < 0)
             fprintf(stderr, "bbd run: report %s: %s\n", path, f ? err.msg : strerror(errno));
         else
             printf("bbd run: report: %s\n", path);
         if (f) fclose(f);
+        if (i == 0 && missed)
+            printf("bbd run: %d reference figures of %s missed (see the report)\n", missed,
+                   rs->spec.reference);
     }
 }
 
 static int matrix_loop(struct run_state *rs, const struct run_cell *cells, int n, int resume,
                        struct bbd_err *err)
 {
-    double t0 = now_s();
+    double t0 = bbd_monotonic_s();
     int ran = 0, failed = 0, skipped = 0;
     run_exec_catch_interrupts();
     for (int i = 0; i < n && !run_exec_interrupted(); i++) {
@@ -250,7 +250,7 @@ static int matrix_loop(struct run_state *rs, const struct run_cell *cells, int n
                 continue;
             }
         }
-        double el = now_s() - t0;
+        double el = bbd_monotonic_s() - t0;
         int left = n - i;
         printf("[%d/%d] %s  (elapsed %.0f s, ETA ", c->index, n, c->key, el);
         if (ran)
@@ -259,12 +259,12 @@ static int matrix_loop(struct run_state *rs, const struct run_cell *cells, int n
             printf("unknown)\n");
         fflush(stdout);
         const char *status = "failed";
-        double t = now_s();
+        double t = bbd_monotonic_s();
         if (cell_run(rs, c, &status, err) < 0) return -1;
         if (!strcmp(status, "interrupted")) break;
         ran++;
         failed += strcmp(status, "ok") != 0;
-        printf("[%d/%d] %s: %s in %.1f s\n", c->index, n, c->key, status, now_s() - t);
+        printf("[%d/%d] %s: %s in %.1f s\n", c->index, n, c->key, status, bbd_monotonic_s() - t);
         fflush(stdout);
     }
     int interrupted = run_exec_interrupted();
@@ -272,7 +272,7 @@ static int matrix_loop(struct run_state *rs, const struct run_cell *cells, int n
     const char *final = interrupted ? "interrupted" : failed ? "failed" : "complete";
     if (run_store_run_finish(rs->st, rs->run_id, final, err) < 0) return -1;
     printf("bbd run: run %lld %s: %d cells run, %d failed, %d skipped, %.0f s; database %s\n",
-           rs->run_id, final, ran, failed, skipped, now_s() - t0, "updated");
+           rs->run_id, final, ran, failed, skipped, bbd_monotonic_s() - t0, "updated");
     write_reports(rs);
     if (interrupted)
         return bbd_err_set(err, BBD_EXIT_FAIL,
@@ -353,23 +353,32 @@ int bbd_cmd_run(int argc, char **argv)
         return BBD_EXIT_OK;
     }
     struct run_state rs = {0};
-    struct run_opts o = {NULL, DEFAULT_DB, DEFAULT_OUT, NULL, 0};
+    struct run_opts o = {NULL, RUN_DEFAULT_DB, RUN_DEFAULT_OUT, NULL, 0};
     struct bbd_err err = {0};
     struct run_cell *cells = NULL;
     struct run_argv rerun;
     run_argv_init(&rerun);
     int n = 0;
     char *matrix = NULL;
-    run_spec_init(&rs.spec);
     rs.self = self_exe();
     run_argv_push(&rerun, rs.self);
     run_argv_push(&rerun, "run");
-    if (run_spec_load_string(&rs.spec, run_spec_default_ini, "default matrix", &err) < 0 ||
+    if (run_spec_load_default(&rs.spec, &err) < 0 ||
         parse_run_args(argc, argv, &rs.spec, &o, &rerun, &err) < 0 ||
         run_spec_check(&rs.spec, &err) < 0)
         goto out;
     if (o.resume) run_argv_push(&rerun, "--resume");
-    if ((n = run_matrix_expand(&rs.spec, &cells, &err)) < 0) goto out;
+    int skipped = 0;
+    if ((n = run_matrix_expand(&rs.spec, &cells, &skipped, &err)) < 0 ||
+        run_cells_check(&rs.spec, cells, n, &err) < 0)
+        goto out;
+    if (rs.spec.reference && (run_refs_load(rs.spec.reference, &rs.refs, stderr, &err) < 0 ||
+                              run_refs_system(&rs.refs, rs.spec.system, &rs.system, &err) < 0))
+        goto out;
+    if (skipped)
+        printf("bbd run: %d combinations left out: they do not apply (xccl:* runs on D D only, "
+               "coll:* on H H and D D, basic mode has no GTL)\n",
+               skipped);
     rs.bench = find_bench(&rs.spec);
     if (rs.bench == NULL) rs.bench = strdup("bbd-bench"); /* the cell will fail and say so */
     if (o.sbatch) {
@@ -387,13 +396,17 @@ int bbd_cmd_run(int argc, char **argv)
                o.db);
     if (rs.run_id == 0 && run_store_run_new(rs.st, "run", NULL, matrix, NULL, &rs.run_id, &err) < 0)
         goto out;
+    /* one process per run: a second --resume (or an orphaned bbd run) would write the same
+     * cells' logs and records */
+    if (run_store_claim_run(rs.st, rs.run_id, &err) < 0) goto out;
     char absout[PATH_MAX - 64];
-    if (mkdirs(o.out, &err) < 0 || realpath(o.out, absout) == NULL) {
+    if (bbd_mkdir_p(o.out, &err) < 0 || realpath(o.out, absout) == NULL) {
         if (!err.msg[0]) bbd_err_sys(&err, "realpath", o.out);
         goto out;
     }
     snprintf(rs.folder, sizeof(rs.folder), "%s/run-%lld", absout, rs.run_id);
-    if (mkdirs(rs.folder, &err) < 0 || run_store_set_folder(rs.st, rs.run_id, rs.folder, &err) < 0)
+    if (bbd_mkdir_p(rs.folder, &err) < 0 ||
+        run_store_set_folder(rs.st, rs.run_id, rs.folder, &err) < 0)
         goto out;
     printf("bbd run: run %lld: %d cells, launcher %s, database %s, logs %s\n", rs.run_id, n,
            rs.launcher->name, o.db, rs.folder);
@@ -402,6 +415,7 @@ out:
     if (err.msg[0]) fprintf(stderr, "bbd run: %s\n", err.msg);
     run_store_close(rs.st);
     run_spec_free(&rs.spec);
+    run_refs_free(&rs.refs);
     run_argv_free(&rerun);
     free(cells);
     free(matrix);

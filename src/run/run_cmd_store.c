@@ -1,7 +1,9 @@
 /* run_cmd_store.c — `bbd import` (records into the store) and `bbd report` (out of it). */
 #include "commands.h"
 
+#include "bbd_num.h"
 #include "run_import.h"
+#include "run_reference.h"
 #include "run_report.h"
 #include "run_spec.h"
 #include "run_store.h"
@@ -22,7 +24,11 @@ static const char import_usage[] =
 static const char report_usage[] =
     "usage: bbd report [--db FILE] [--run ID | --last] [--format md|html] [-o FILE]\n"
     "                  [--compare RUN_A RUN_B] [--nic-gbps X] [--noise PCT]\n"
-    "Plots (gnuplot SVG) are written beside -o FILE, in FILE's stem + '-plots/'.\n";
+    "                  [--reference FILE [--system NAME]] [--config FILE.ini]\n"
+    "Plots (gnuplot SVG) are written beside -o FILE, in FILE's stem + '-plots/'.\n"
+    "--reference marks every figure it has an expected value for pass or FAIL (docs/run.md);\n"
+    "--config reads its [report] section (nic_gbps, noise, reference, system).\n"
+    "Exit: 0 ok, 1 a regression (--compare) or a missed reference, 2 usage, 3 environment.\n";
 
 struct import_opts {
     const char *db, *format, *label, *mode, *test, *placement;
@@ -65,7 +71,7 @@ int bbd_cmd_import(int argc, char **argv)
         {"db", 1, 0, 'd'},   {"format", 1, 0, 'f'}, {"label", 1, 0, 'l'}, {"mode", 1, 0, 'M'},
         {"gtl", 0, 0, 'g'},  {"test", 1, 0, 't'},   {"run", 1, 0, 'r'},   {"placement", 1, 0, 'p'},
         {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-    struct import_opts o = {"bbd.db", "jsonl", NULL, "imported", NULL, NULL, 0, 0};
+    struct import_opts o = {RUN_DEFAULT_DB, "jsonl", NULL, "imported", NULL, NULL, 0, 0};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -92,7 +98,11 @@ int bbd_cmd_import(int argc, char **argv)
             o.placement = optarg;
             break;
         case 'r':
-            o.run = atoll(optarg);
+            if (bbd_parse_long(optarg, 1, LLONG_MAX, &o.run)) {
+                fprintf(stderr, "bbd import: --run %s: not a run id (a whole number >= 1)\n",
+                        optarg);
+                return BBD_EXIT_USAGE;
+            }
             break;
         case 'h':
             fputs(import_usage, stdout);
@@ -159,7 +169,7 @@ int bbd_cmd_import(int argc, char **argv)
 struct report_opts {
     const char *db, *format, *output;
     long long run, cmp_a, cmp_b;
-    double nic_gbps, noise;
+    struct run_spec spec; /* [report]: nic_gbps, noise, reference, system (the defaults) */
 };
 
 /* -o out/report.html -> plots in out/report-plots, linked as "report-plots". */
@@ -175,22 +185,43 @@ static void plot_paths(const char *output, char *dir, size_t len, char *rel, siz
     snprintf(dir, len, "%.3000s/%.300s", dirname(copy), rel);
 }
 
-static int report_parse(int argc, char **argv, struct report_opts *o)
+/* A run id argument: a whole number >= 1. */
+static int run_id_arg(const char *opt, const char *arg, long long *out, struct bbd_err *err)
 {
-    static const struct option longopts[] = {{"db", 1, 0, 'd'},       {"run", 1, 0, 'r'},
-                                             {"last", 0, 0, 'L'},     {"format", 1, 0, 'f'},
-                                             {"output", 1, 0, 'o'},   {"compare", 1, 0, 'C'},
-                                             {"nic-gbps", 1, 0, 'N'}, {"noise", 1, 0, 'n'},
-                                             {"help", 0, 0, 'h'},     {0, 0, 0, 0}};
+    if (bbd_parse_long(arg, 1, LLONG_MAX, out) == 0) return 0;
+    return bbd_err_set(err, BBD_EXIT_USAGE, "%s %s: not a run id (a whole number >= 1)", opt, arg);
+}
+
+/* 0, 1 (--help printed), or -1 with err naming the argument. */
+static int report_parse(int argc, char **argv, struct report_opts *o, struct bbd_err *err)
+{
+    static const struct option longopts[] = {{"db", 1, 0, 'd'},
+                                             {"run", 1, 0, 'r'},
+                                             {"last", 0, 0, 'L'},
+                                             {"format", 1, 0, 'f'},
+                                             {"output", 1, 0, 'o'},
+                                             {"compare", 1, 0, 'C'},
+                                             {"nic-gbps", 1, 0, 'N'},
+                                             {"noise", 1, 0, 'n'},
+                                             {"reference", 1, 0, 'R'},
+                                             {"system", 1, 0, 'S'},
+                                             {"config", 1, 0, 'c'},
+                                             {"help", 0, 0, 'h'},
+                                             {0, 0, 0, 0}};
+    /* [report] keys the options set, after --config wherever it stands */
+    const char *set_key[256] = {
+        ['N'] = "nic_gbps", ['n'] = "noise", ['R'] = "reference", ['S'] = "system"};
+    const char *set_val[256] = {0};
     int c;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             o->db = optarg;
             break;
         case 'r':
-            o->run = atoll(optarg);
+            if (run_id_arg("--run", optarg, &o->run, err)) return -1;
             break;
         case 'L':
             o->run = 0;
@@ -202,43 +233,62 @@ static int report_parse(int argc, char **argv, struct report_opts *o)
             o->output = optarg;
             break;
         case 'C':
-            o->cmp_a = atoll(optarg);
-            if (optind >= argc) return -1;
-            o->cmp_b = atoll(argv[optind++]);
-            if (o->cmp_a <= 0 || o->cmp_b <= 0) return -1;
+            if (run_id_arg("--compare", optarg, &o->cmp_a, err)) return -1;
+            if (optind >= argc)
+                return bbd_err_set(err, BBD_EXIT_USAGE, "--compare %s: needs two run ids", optarg);
+            if (run_id_arg("--compare", argv[optind++], &o->cmp_b, err)) return -1;
             break;
         case 'N':
-            o->nic_gbps = atof(optarg);
-            break;
         case 'n':
-            o->noise = atof(optarg);
+        case 'R':
+        case 'S':
+            set_val[c] = optarg;
+            break;
+        case 'c':
+            if (run_spec_load_file(&o->spec, optarg, err) < 0) return -1;
             break;
         case 'h':
             fputs(report_usage, stdout);
             return 1;
         default:
-            return -1;
+            return bbd_err_set(err, BBD_EXIT_USAGE, "bbd report: bad option '%s' (see --help)",
+                               argv[optind - 1]);
         }
     }
-    return optind == argc ? 0 : -1;
+    for (int k = 0; k < 256; k++)
+        if (set_val[k] && run_spec_set(&o->spec, "report", set_key[k], set_val[k], err) < 0)
+            return -1;
+    if (optind != argc)
+        return bbd_err_set(err, BBD_EXIT_USAGE, "bbd report: unexpected argument '%s'",
+                           argv[optind]);
+    if (run_doc_find(o->format) == NULL)
+        return bbd_err_set(err, BBD_EXIT_USAGE, "--format %s: md or html", o->format);
+    return 0;
 }
 
 int bbd_cmd_report(int argc, char **argv)
 {
-    struct report_opts o = {"bbd.db", "md", NULL, 0, 0, 0, 25, 5};
-    int p = report_parse(argc, argv, &o);
-    const struct run_doc *doc = run_doc_find(o.format);
-    if (p > 0) return BBD_EXIT_OK;
-    if (p < 0 || doc == NULL) {
-        fputs(report_usage, stderr);
-        return BBD_EXIT_USAGE;
-    }
+    struct report_opts o = {.db = RUN_DEFAULT_DB, .format = "md"};
     struct bbd_err err = {0};
     struct run_store *st = NULL;
+    struct run_refs refs = {0};
     FILE *out = stdout;
-    int rc = -1, regressions = 0;
+    int rc = -1, regressions = 0, missed = 0;
+    if (run_spec_load_default(&o.spec, &err) < 0) goto out;
+    int p = report_parse(argc, argv, &o, &err);
+    if (p > 0) {
+        run_spec_free(&o.spec);
+        return BBD_EXIT_OK;
+    }
+    if (p < 0) goto out;
+    const char *system = NULL;
+    if (o.spec.reference && (run_refs_load(o.spec.reference, &refs, stderr, &err) < 0 ||
+                             run_refs_system(&refs, o.spec.system, &system, &err) < 0))
+        goto out;
     char dir[PATH_MAX], rel[PATH_MAX];
-    struct run_report_opts ro = {doc, NULL, NULL, o.nic_gbps, o.noise};
+    struct run_report_opts ro = {run_doc_find(o.format), NULL, NULL,   o.spec.nic_gbps,
+                                 o.spec.noise,           NULL, system, o.spec.reference};
+    if (refs.n) ro.refs = &refs;
     if (o.output) {
         plot_paths(o.output, dir, sizeof(dir), rel, sizeof(rel));
         ro.plot_dir = dir, ro.plot_rel = rel;
@@ -260,16 +310,21 @@ int bbd_cmd_report(int argc, char **argv)
             bbd_err_set(&err, BBD_EXIT_USAGE, "%s: no runs stored", o.db);
             goto out;
         }
-        rc = run_report_render(st, o.run, &ro, out, &err);
+        rc = run_report_render(st, o.run, &ro, out, &missed, &err);
     }
     if (rc == 0 && o.output) fprintf(stderr, "bbd report: wrote %s\n", o.output);
+    if (rc == 0 && missed)
+        fprintf(stderr, "bbd report: %d reference figures missed (%s, system %s)\n", missed,
+                o.spec.reference, system);
 out:
     if (out && out != stdout) fclose(out);
     run_store_close(st);
+    run_refs_free(&refs);
+    run_spec_free(&o.spec);
     if (rc < 0) {
         fprintf(stderr, "bbd report: %s\n", err.msg);
         return err.code ? err.code : BBD_EXIT_ENV;
     }
-    /* A comparison that finds regressions fails, so CI can gate on it. */
-    return regressions ? BBD_EXIT_FAIL : BBD_EXIT_OK;
+    /* A comparison that finds regressions, or a missed reference, fails: CI can gate on it. */
+    return regressions || missed ? BBD_EXIT_FAIL : BBD_EXIT_OK;
 }

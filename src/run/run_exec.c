@@ -1,5 +1,7 @@
 #include "run_exec.h"
 
+#include "bbd_time.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -40,13 +42,6 @@ void run_exec_clear_interrupt(void)
     interrupted = 0;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* In the child: only async-signal-safe calls until execvp. A failure is sent to the
  * parent through `report` (close-on-exec, so a successful exec sends nothing). */
 static void child(const struct run_argv *argv, const struct run_argv *env, int out, int errfd,
@@ -83,6 +78,10 @@ int run_exec(const struct run_argv *argv, const struct run_argv *env, const char
 {
     int out = -1, errfd = -1, pipefd[2] = {-1, -1}, rc = -1;
     memset(res, 0, sizeof(*res));
+    /* new files, not truncated ones: a process of an earlier attempt that is still alive
+     * (an orphan) keeps writing into its own, not into this attempt's */
+    if (strcmp(stdout_path, "/dev/null")) unlink(stdout_path);
+    if (strcmp(stderr_path, "/dev/null") && strcmp(stderr_path, stdout_path)) unlink(stderr_path);
     out = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out < 0) return bbd_err_sys(err, "open", stdout_path);
     errfd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -94,7 +93,7 @@ int run_exec(const struct run_argv *argv, const struct run_argv *env, const char
         bbd_err_sys(err, "pipe2", argv->v[0]);
         goto out;
     }
-    double start = now_s();
+    double start = bbd_monotonic_s();
     pid_t pid = fork();
     if (pid < 0) {
         bbd_err_sys(err, "fork", argv->v[0]);
@@ -120,7 +119,7 @@ int run_exec(const struct run_argv *argv, const struct run_argv *env, const char
             bbd_err_sys(err, "waitpid", argv->v[0]);
             goto out;
         }
-        double t = now_s();
+        double t = bbd_monotonic_s();
         if (interrupted) {
             res->status = RUN_INTERRUPTED;
             kill_group(pid, &term_sent, t);
@@ -133,7 +132,7 @@ int run_exec(const struct run_argv *argv, const struct run_argv *env, const char
     }
     /* Ranks the launcher left behind must not outlive the cell. */
     kill(-pid, SIGKILL);
-    res->seconds = now_s() - start;
+    res->seconds = bbd_monotonic_s() - start;
     if (WIFEXITED(status)) res->exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) res->signal = WTERMSIG(status);
     rc = 0;

@@ -1,5 +1,7 @@
 #include "run_import.h"
 
+#include "registry.h"
+
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <math.h>
@@ -44,8 +46,6 @@ static void record_blank(struct run_record *r)
     r->iterations = r->warmup = r->window = r->pairs = r->ranks = r->errors = -1;
     r->validated = -1;
 }
-
-static const char *const units[] = {"us", "MB/s", "GB/s", NULL};
 
 static int fail(char *why, size_t len, const char *fmt, const char *a)
 {
@@ -92,11 +92,15 @@ int run_import_json_line(const char *line, struct run_record *rec, char *why, si
         copy_str(o, "unit", rec->unit, sizeof(rec->unit), why, why_len) < 0 ||
         copy_str(o, "placement", rec->placement, sizeof(rec->placement), why, why_len) < 0)
         goto out;
-    int unit_ok = 0;
-    for (int i = 0; units[i]; i++)
-        unit_ok |= !strcmp(rec->unit, units[i]);
-    if (!unit_ok) {
-        fail(why, why_len, "\"unit\": '%s' is not us, MB/s or GB/s", rec->unit);
+    /* a record's unit is its test's (src/bench/registry.c): the store never holds a
+     * latency in MB/s, nor a bus bandwidth under a name whose unit is MB/s */
+    const struct bench_info *t = bench_find(rec->test);
+    if (t == NULL) {
+        fail(why, why_len, "\"test\": '%s' is not a bbd-bench test", rec->test);
+        goto out;
+    }
+    if (strcmp(rec->unit, t->unit)) {
+        snprintf(why, why_len, "\"unit\": '%s' is not %s's unit %s", rec->unit, t->name, t->unit);
         goto out;
     }
     if (strlen(rec->placement) != 3 || !strchr("HD", rec->placement[0]) ||
@@ -190,15 +194,18 @@ int run_import_jsonl(FILE *in, const char *name, bool lenient, struct run_record
     return ferror(in) ? -1 : bad;
 }
 
-/* OSU headers name the test; the unit follows from it. */
-static const struct {
-    const char *title, *test, *unit;
-} osu_titles[] = {
-    {"Bi-Directional Bandwidth", "bibw", "MB/s"},
-    {"Multiple Bandwidth", "mbw", "MB/s"},
-    {"Bandwidth", "bw", "MB/s"},
-    {"Latency", "latency", "us"},
-};
+/* The test an OSU (or bbd-bench OSU-layout) header line names: the registry entry whose
+ * title it holds, the longest such ("Allreduce Latency Test" before "Latency Test"). */
+static const struct bench_info *osu_header_test(const char *line)
+{
+    if (!strstr(line, "OSU") && !strstr(line, "bbd-bench")) return NULL;
+    const struct bench_info *best = NULL;
+    for (const struct bench_info *t = bench_tests; t->name; t++)
+        if (t->layout == LAYOUT_OSU && strstr(line, t->title) &&
+            (best == NULL || strlen(t->title) > strlen(best->title)))
+            best = t;
+    return best;
+}
 
 int run_import_osu(FILE *in, const char *name, const char *test, const char *placement,
                    struct run_records *out, FILE *diag)
@@ -206,16 +213,14 @@ int run_import_osu(FILE *in, const char *name, const char *test, const char *pla
     char *line = NULL;
     size_t cap = 0;
     int lineno = 0, bad = 0, rows = 0;
-    const char *found_test = NULL, *unit = "MB/s";
+    const struct bench_info *found = NULL;
     while (getline(&line, &cap, in) >= 0) {
         lineno++;
         chomp(line);
         const char *p = line + strspn(line, " \t");
         if (!*p) continue;
         if (*p == '#') {
-            for (size_t i = 0; !found_test && i < sizeof(osu_titles) / sizeof(osu_titles[0]); i++)
-                if (strstr(p, "OSU") && strstr(p, osu_titles[i].title))
-                    found_test = osu_titles[i].test, unit = osu_titles[i].unit;
+            if (!found) found = osu_header_test(p);
             continue;
         }
         char *end;
@@ -236,8 +241,11 @@ int run_import_osu(FILE *in, const char *name, const char *test, const char *pla
     }
     free(line);
     if (ferror(in)) return -1;
-    const char *t = test ? test : found_test;
-    if (t == NULL) {
+    const struct bench_info *t = test ? bench_find(test) : found;
+    if (test && t == NULL) {
+        fprintf(diag, "%s: --test %s: not a bbd-bench test (%s)\n", name, test, bench_names());
+        bad++;
+    } else if (t == NULL) {
         fprintf(diag, "%s: no OSU header naming the test: give --test\n", name);
         bad++;
     }
@@ -246,10 +254,10 @@ int run_import_osu(FILE *in, const char *name, const char *test, const char *pla
         bad++;
     }
     for (int i = out->n - rows; t && i < out->n; i++) {
-        snprintf(out->r[i].test, sizeof(out->r[i].test), "%s", t);
+        snprintf(out->r[i].test, sizeof(out->r[i].test), "%s", t->name);
         snprintf(out->r[i].placement, sizeof(out->r[i].placement), "%s",
                  placement ? placement : "H H");
-        snprintf(out->r[i].unit, sizeof(out->r[i].unit), "%s", !strcmp(t, "latency") ? "us" : unit);
+        snprintf(out->r[i].unit, sizeof(out->r[i].unit), "%s", t->unit);
     }
     return bad;
 }

@@ -1,5 +1,8 @@
 #include "run_launch.h"
 
+#include "options.h"
+#include "registry.h"
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,8 +118,10 @@ static int bench_words(const struct run_spec *s, const struct run_cell *c, const
     if (run_argv_push_words(out, s->bench_args) < 0) goto oom;
     PUSH(out, "--json");
     PUSH(out, "-");
-    PUSHF(out, "%c", c->placement[0]);
-    PUSHF(out, "%c", c->placement[2]);
+    if (c->info == NULL || c->info->letters) { /* the xccl tests take none: always D D */
+        PUSHF(out, "%c", c->placement[0]);
+        PUSHF(out, "%c", c->placement[2]);
+    }
     return 0;
 oom:
     return -1;
@@ -134,6 +139,10 @@ int run_cell_command(const struct run_spec *s, const struct run_launcher *l,
         PUSH(out, "--mode");
         PUSH(out, c->mode);
         if (c->gtl) PUSH(out, "--gtl");
+        if (c->gtl && s->gtl_library) {
+            PUSH(out, "--host-gtl");
+            PUSH(out, s->gtl_library);
+        }
         PUSH(out, "--image");
         PUSH(out, ct.image);
         PUSH(out, "--runtime");
@@ -155,8 +164,18 @@ int run_cell_env(const struct run_spec *s, const struct run_cell *c, struct run_
 {
     for (int i = 0; i < s->env.n; i++)
         PUSH(env, s->env.item[i]);
-    /* In native mode nothing else turns GPU support on; in containers `bbd exec --gtl` does. */
-    if (c->gtl && !strcmp(c->mode, "native")) PUSH(env, "MPICH_GPU_SUPPORT_ENABLED=1");
+    /* In native mode nothing else turns GPU support on, nor loads a GTL that the MPI is not
+     * linked with; in containers `bbd exec --gtl` does both. */
+    if (c->gtl && !strcmp(c->mode, "native")) {
+        PUSH(env, "MPICH_GPU_SUPPORT_ENABLED=1");
+        if (s->gtl_library) {
+            const char *set = NULL;
+            for (int i = 0; i < s->env.n; i++)
+                if (!strncmp(s->env.item[i], "LD_PRELOAD=", 11)) set = s->env.item[i] + 11;
+            if (set == NULL) set = getenv("LD_PRELOAD");
+            PUSHF(env, "LD_PRELOAD=%s%s%s", s->gtl_library, set && *set ? ":" : "", set ? set : "");
+        }
+    }
     return 0;
 oom:
     return bbd_err_set(err, BBD_EXIT_ENV, "cell %s environment: out of memory", c->key);
@@ -198,5 +217,36 @@ int run_sbatch_write(const struct run_spec *s, const char *path, const struct ru
     run_argv_print(run_cmd, f);
     if (fclose(f) != 0) return bbd_err_sys(err, "fclose", path);
     if (chmod(path, 0755) < 0) return bbd_err_sys(err, "chmod", path);
+    return 0;
+}
+
+int run_cells_check(const struct run_spec *s, const struct run_cell *cells, int n,
+                    struct bbd_err *err)
+{
+    struct stat st;
+    if (s->gtl_library && (s->gtl_library[0] != '/' || stat(s->gtl_library, &st) < 0))
+        return bbd_err_set(err, BBD_EXIT_USAGE,
+                           "[matrix] gtl_library %s: not an absolute path to an existing file",
+                           s->gtl_library);
+    for (int i = 0; i < n; i++) {
+        const struct run_cell *c = &cells[i];
+        bool seen = false; /* modes and GTL do not change the words: each test x placement once */
+        for (int j = 0; j < i && !seen; j++)
+            seen = cells[j].info == c->info && !strcmp(cells[j].placement, c->placement);
+        if (seen) continue;
+        struct run_argv a;
+        run_argv_init(&a);
+        struct bench_opts o;
+        struct bbd_err why = {0};
+        int rc = bench_words(s, c, "bbd-bench", &a);
+        if (rc == 0 &&
+            (opts_parse(a.n, a.v, &o, &why) < 0 || opts_check_ranks(&o, s->ranks, &why) < 0))
+            rc = bbd_err_set(err, BBD_EXIT_USAGE, "%s %s: bbd-bench would refuse its options: %s",
+                             c->test, c->placement, why.msg);
+        else if (rc < 0)
+            bbd_err_set(err, BBD_EXIT_ENV, "cell %s: out of memory", c->key);
+        run_argv_free(&a);
+        if (rc < 0) return -1;
+    }
     return 0;
 }

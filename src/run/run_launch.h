@@ -37,6 +37,13 @@ int run_sbatch_write(const struct run_spec *s, const char *path, const struct ru
                      const struct run_cell *cells, int n_cells, const char *self, const char *bench,
                      struct bbd_err *err);
 
+/* Refuse, before anything runs, what bbd-bench would refuse in any cell: its words
+ * (sizes, iterations, [bench] bench_args, placement letters) are parsed by bbd-bench's own
+ * option parser and checked against the rank count; and a gtl_library must exist.
+ * 0, or -1 with err (BBD_EXIT_USAGE) naming the test, the placement and the reason. */
+int run_cells_check(const struct run_spec *s, const struct run_cell *cells, int n,
+                    struct bbd_err *err);
+
 /* First executable called `name` in PATH (or `name` itself if it holds a '/'); NULL if none. */
 char *run_which(const char *name);
 

@@ -3,6 +3,7 @@
 #include "run_argv.h"
 #include "run_exec.h"
 #include "run_launch.h"
+#include "run_units.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -55,8 +56,17 @@ static int write_script(const struct run_plot *p, const char *gp, const char *da
     gp_quoted(f, svg);
     fputs("\nset title ", f);
     gp_quoted(f, p->title);
-    fputs("\nset logscale xy 2\nset format x '%.0s%cB'\nset logscale y 10\n"
-          "set format y '%g'\nset xlabel 'message size'\nset ylabel ",
+    /* sizes in powers of two, labelled as people write them: 1, 4, 64, 1K, 64K, 1M */
+    fputs("\nset logscale xy 2\nset logscale y 10\nset format y '%g'\n", f);
+    int n_tics = 0, step = p->n_sizes > 12 ? 2 : 1;
+    for (int z = 0, k = 0; z < p->n_sizes; z++) {
+        if (p->sizes[z] <= 0 || k++ % step) continue;
+        char label[32];
+        run_size_label(label, sizeof(label), p->sizes[z]);
+        fprintf(f, "%s'%s' %lld", n_tics++ ? ", " : "set xtics (", label, p->sizes[z]);
+    }
+    fputs(n_tics ? ")\nset xlabel 'message size (bytes)'\nset ylabel "
+                 : "set xlabel 'message size (bytes)'\nset ylabel ",
           f);
     gp_quoted(f, p->ylabel);
     fputs("\nset grid\nset key top left\nset datafile missing '?'\nplot ", f);

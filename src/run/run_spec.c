@@ -1,6 +1,8 @@
 #include "run_spec.h"
 
+#include "bbd_num.h"
 #include "jsonw.h"
+#include "registry.h"
 
 #include <ctype.h>
 #include <ini.h>
@@ -24,7 +26,8 @@ const char run_spec_default_ini[] = "[matrix]\n"
                                     "runtime = apptainer\n"
                                     "image_bench = bbd-bench\n"
                                     "[report]\n"
-                                    "nic_gbps = 25\n";
+                                    "nic_gbps = 25\n"
+                                    "noise = 5\n";
 
 enum field_type { F_STR, F_INT, F_DBL, F_BOOL, F_LIST, F_PLACEMENTS };
 
@@ -48,6 +51,7 @@ static const struct field fields[] = {
     FIELD("matrix", gtl, F_LIST),
     FIELD("matrix", tests, F_LIST),
     FIELD("matrix", placements, F_PLACEMENTS),
+    FIELD("matrix", gtl_library, F_STR),
     FIELD("bench", bench, F_STR),
     FIELD("bench", sizes, F_STR),
     FIELD("bench", iterations, F_INT),
@@ -83,16 +87,26 @@ static const struct field fields[] = {
     MODE_FIELD("mode.hybrid", RUN_MODE_HYBRID, image_bench),
     MODE_FIELD("mode.hybrid", RUN_MODE_HYBRID, exec_args),
     FIELD("report", nic_gbps, F_DBL),
+    FIELD("report", noise, F_DBL),
+    FIELD("report", reference, F_STR),
+    FIELD("report", system, F_STR),
 };
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
 
 /* native first, then the container modes in RUN_MODE_* order. */
 static const char *const known_modes[] = {"native", "basic", "bind", "hybrid", NULL};
-static const char *const known_tests[] = {"latency", "bw", "bibw", "mbw", "xccl", NULL};
 
 void run_spec_init(struct run_spec *s)
 {
     memset(s, 0, sizeof(*s));
+}
+
+int run_spec_load_default(struct run_spec *s, struct bbd_err *err)
+{
+    run_spec_init(s);
+    int rc = run_spec_load_string(s, run_spec_default_ini, "default matrix", err);
+    s->placements_given = false;
+    return rc;
 }
 
 static void list_clear(struct run_list *l)
@@ -193,33 +207,35 @@ static int field_set(struct run_spec *s, const struct field *f, const char *valu
                      struct bbd_err *err)
 {
     void *p = (char *)s + f->offset;
-    char *end = NULL;
     switch (f->type) {
     case F_STR:
         free(*(char **)p);
         *(char **)p = *value ? strdup(value) : NULL;
         return 0;
     case F_INT: {
-        long v = strtol(value, &end, 10);
-        if (end == value || *end || v < 0 || v > 1000000000) break;
+        long long v;
+        if (bbd_parse_long(value, 0, 1000000000, &v)) break;
         *(int *)p = (int)v;
         return 0;
     }
-    case F_DBL: {
-        double v = strtod(value, &end);
-        if (end == value || *end || !(v >= 0)) break;
-        *(double *)p = v;
+    case F_DBL:
+        if (bbd_parse_double(value, 0.0, 1e12, p)) break;
         return 0;
-    }
     case F_BOOL:
         if (parse_bool(value, p) < 0) break;
         return 0;
     case F_LIST:
     case F_PLACEMENTS:
+        if (f->type == F_PLACEMENTS) s->placements_given = true;
         return list_set(p, value, f->type == F_PLACEMENTS, f->key, err);
     }
-    return bbd_err_set(err, BBD_EXIT_USAGE, "[%s] %s: invalid value '%s'", f->section, f->key,
-                       value);
+    static const char *const expected[] = {
+        [F_INT] = "a whole number from 0 to 1000000000",
+        [F_DBL] = "a number >= 0",
+        [F_BOOL] = "yes/no, on/off, true/false or 1/0",
+    };
+    return bbd_err_set(err, BBD_EXIT_USAGE, "[%s] %s: invalid value '%s' (expected %s)", f->section,
+                       f->key, value, expected[f->type] ? expected[f->type] : "?");
 }
 
 int run_spec_set(struct run_spec *s, const char *section, const char *key, const char *value,
@@ -316,13 +332,10 @@ int run_spec_set_option(struct run_spec *s, const char *name, const char *value,
     return bbd_err_set(err, BBD_EXIT_USAGE, "unknown option --%s", name);
 }
 
-static bool in_set(const char *v, const char *const *set, bool prefix_colon)
+static bool in_set(const char *v, const char *const *set)
 {
-    for (int i = 0; set[i]; i++) {
-        size_t len = strlen(set[i]);
+    for (int i = 0; set[i]; i++)
         if (!strcmp(v, set[i])) return true;
-        if (prefix_colon && !strncmp(v, set[i], len) && v[len] == ':') return true;
-    }
     return false;
 }
 
@@ -334,22 +347,24 @@ int run_spec_check(const struct run_spec *s, struct bbd_err *err)
         const struct run_list *list;
         const char *key;
         const char *const *set;
-        bool colon;
-    } lists[] = {{&s->modes, "modes", known_modes, false},
-                 {&s->tests, "tests", known_tests, true},
-                 {&s->gtl, "gtl", gtl_values, false}};
+    } lists[] = {{&s->modes, "modes", known_modes}, {&s->gtl, "gtl", gtl_values}};
     for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
         if (lists[l].list->n == 0)
             return bbd_err_set(err, BBD_EXIT_USAGE, "[matrix] %s: empty", lists[l].key);
         for (int i = 0; i < lists[l].list->n; i++)
-            if (!in_set(lists[l].list->item[i], lists[l].set, lists[l].colon))
+            if (!in_set(lists[l].list->item[i], lists[l].set))
                 return bbd_err_set(err, BBD_EXIT_USAGE, "[matrix] %s: unknown value '%s'",
                                    lists[l].key, lists[l].list->item[i]);
     }
+    if (s->tests.n == 0) return bbd_err_set(err, BBD_EXIT_USAGE, "[matrix] tests: empty");
+    for (int i = 0; i < s->tests.n; i++)
+        if (bench_find(s->tests.item[i]) == NULL)
+            return bbd_err_set(err, BBD_EXIT_USAGE, "[matrix] tests: unknown test '%s' (%s)",
+                               s->tests.item[i], bench_names());
     if (s->placements.n == 0) return bbd_err_set(err, BBD_EXIT_USAGE, "[matrix] placements: empty");
-    if (s->launcher && !in_set(s->launcher, launchers, false))
+    if (s->launcher && !in_set(s->launcher, launchers))
         return bbd_err_set(err, BBD_EXIT_USAGE, "[launcher] launcher: unknown '%s'", s->launcher);
-    if (s->ranks < 2) return bbd_err_set(err, BBD_EXIT_USAGE, "[launcher] ranks: need at least 2");
+    if (s->ranks < 1) return bbd_err_set(err, BBD_EXIT_USAGE, "[launcher] ranks: need at least 1");
     for (int i = 0; i < s->modes.n; i++) {
         struct run_container c;
         if (run_spec_container(s, s->modes.item[i], &c) == 0 && c.image == NULL)

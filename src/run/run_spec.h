@@ -34,8 +34,10 @@ struct run_spec {
     /* [matrix] */
     struct run_list modes;      /* native, basic, bind, hybrid */
     struct run_list gtl;        /* off, on */
-    struct run_list tests;      /* latency, bw, bibw, mbw, xccl[:collective] */
+    struct run_list tests;      /* bbd-bench's test names (src/bench/registry.c) */
     struct run_list placements; /* "H H", "D H", "H D", "D D" */
+    bool placements_given;      /* by the config or the command line, not the default */
+    char *gtl_library;          /* GTL for gtl=on cells: native LD_PRELOAD, else --host-gtl */
     /* [bench] */
     char *bench;      /* bbd-bench on the host (native mode) */
     char *sizes;      /* MIN:MAX, NULL = bbd-bench's default */
@@ -65,14 +67,22 @@ struct run_spec {
     struct run_mode_conf mode_conf[RUN_CONTAINER_MODES];
     /* [report] */
     double nic_gbps; /* one NIC's bandwidth, GB/s, for the "beyond one NIC" question */
+    double noise;    /* % difference counted as beyond the noise when records have no ci95 */
+    char *reference; /* reference figures file (bbd report --reference) */
+    char *system;    /* the system's name in that file */
     /* [env]: KEY = VALUE set for every cell */
     struct run_list env; /* "KEY=VALUE" */
 };
 
-/* The embedded default matrix: native, 2 ranks, host buffers, latency and bw. */
+/* The embedded default matrix: native, 2 ranks, host buffers, latency and bw. Every
+ * default of bbd run, import and report is written here, once. */
 extern const char run_spec_default_ini[];
+#define RUN_DEFAULT_DB "bbd.db"
+#define RUN_DEFAULT_OUT "bbd-runs"
 
 void run_spec_init(struct run_spec *s);
+/* Initialise s with the embedded default (run_spec_default_ini). */
+int run_spec_load_default(struct run_spec *s, struct bbd_err *err);
 void run_spec_free(struct run_spec *s);
 /* Set one value, as an INI line `[section] key = value` would. */
 int run_spec_set(struct run_spec *s, const char *section, const char *key, const char *value,

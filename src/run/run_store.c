@@ -1,16 +1,23 @@
 #include "run_store.h"
 
+#include "bbd_time.h"
+
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 struct run_store {
     sqlite3 *db;
     char *path;
     int in_tx;
+    int lock_fd; /* FILE.lock (run claims), -1 until one is claimed */
+    const char *journal;
 };
 
 static const char schema_sql[] =
@@ -54,14 +61,6 @@ static int prepare(struct run_store *st, sqlite3_stmt **stmt, const char *sql, s
 {
     if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) == SQLITE_OK) return 0;
     return db_fail(st, err, "prepare");
-}
-
-static void now_iso(char out[32])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -114,19 +113,53 @@ static int schema_check(struct run_store *st, struct bbd_err *err)
     return rc;
 }
 
+/* SQLite's write-ahead log needs memory shared by every process using the file, which
+ * network file systems do not give: there the rollback journal stays. */
+static bool network_fs(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+    struct statfs fs;
+    if (statfs(slash ? (dir[0] ? dir : "/") : ".", &fs) != 0) return true; /* be careful */
+    static const long network[] = {0x6969 /* NFS */,      0x0BD00BD0 /* Lustre */,
+                                   0x47504653 /* GPFS */, 0xFF534D42 /* CIFS */,
+                                   0xFE534D42 /* SMB2 */, 0x19830326 /* BeeGFS */,
+                                   0x65735546 /* FUSE */, 0x013111A8 /* IBRIX */,
+                                   0x5346414F /* AFS */,  0x00C36400 /* Ceph */};
+    for (size_t i = 0; i < sizeof(network) / sizeof(network[0]); i++)
+        if ((long)fs.f_type == network[i]) return true;
+    return false;
+}
+
 int run_store_open(const char *path, struct run_store **out, struct bbd_err *err)
 {
     struct run_store *st = calloc(1, sizeof(*st));
     if (st == NULL) return bbd_err_set(err, BBD_EXIT_ENV, "calloc: out of memory");
     st->path = strdup(path);
+    st->lock_fd = -1;
+    st->journal = "delete";
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         db_fail(st, err, "open");
         run_store_close(st);
         return -1;
     }
-    /* Concurrent `bbd import` / `bbd report` wait for a writer instead of failing at once. */
-    sqlite3_busy_timeout(st->db, 10000);
+    /* Several bbd run / import / report may share the file: a writer waits for another
+     * (each cell is one short transaction) instead of failing at once. */
+    sqlite3_busy_timeout(st->db, 60000);
+    if (!network_fs(path)) {
+        sqlite3_stmt *s = NULL;
+        if (prepare(st, &s, "PRAGMA journal_mode=WAL", err) < 0) {
+            run_store_close(st);
+            return -1;
+        }
+        if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) &&
+            !strcmp((const char *)sqlite3_column_text(s, 0), "wal"))
+            st->journal = "wal";
+        sqlite3_finalize(s);
+    }
     if (exec_sql(st, "PRAGMA synchronous=FULL; BEGIN IMMEDIATE", err) < 0 ||
         exec_sql(st, schema_sql, err) < 0 || schema_check(st, err) < 0 ||
         exec_sql(st, "COMMIT", err) < 0) {
@@ -138,9 +171,32 @@ int run_store_open(const char *path, struct run_store **out, struct bbd_err *err
     return 0;
 }
 
+const char *run_store_journal(const struct run_store *st)
+{
+    return st->journal;
+}
+
+int run_store_claim_run(struct run_store *st, long long id, struct bbd_err *err)
+{
+    char lock[4200];
+    snprintf(lock, sizeof(lock), "%s.lock", st->path);
+    if (st->lock_fd < 0 && (st->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+        return bbd_err_sys(err, "open", lock);
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = id, .l_len = 1};
+    if (fcntl(st->lock_fd, F_SETLK, &fl) == 0) return 0;
+    if (errno != EACCES && errno != EAGAIN) return bbd_err_sys(err, "fcntl(F_SETLK)", lock);
+    struct flock who = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = id, .l_len = 1};
+    long pid = fcntl(st->lock_fd, F_GETLK, &who) == 0 && who.l_type != F_UNLCK ? who.l_pid : 0;
+    return bbd_err_set(err, BBD_EXIT_ENV,
+                       "run %lld of %s is being run by process %ld: wait for it to finish or "
+                       "stop it (kill %ld), then resume",
+                       id, st->path, pid, pid);
+}
+
 void run_store_close(struct run_store *st)
 {
     if (st == NULL) return;
+    if (st->lock_fd >= 0) close(st->lock_fd);
     sqlite3_close(st->db);
     free(st->path);
     free(st);
@@ -172,7 +228,7 @@ int run_store_run_new(struct run_store *st, const char *kind, const char *label,
 {
     char host[256] = "", when[32];
     gethostname(host, sizeof(host) - 1);
-    now_iso(when);
+    bbd_utc_iso(when, sizeof(when));
     sqlite3_stmt *s = NULL;
     if (prepare(st, &s,
                 "INSERT INTO runs(started,host,bbd_version,kind,label,matrix,folder,status)"
@@ -210,7 +266,7 @@ int run_store_run_finish(struct run_store *st, long long id, const char *status,
                          struct bbd_err *err)
 {
     char when[32];
-    now_iso(when);
+    bbd_utc_iso(when, sizeof(when));
     return run_update(st, id, "UPDATE runs SET status=?1, finished=?2 WHERE id=?3", status, when,
                       err);
 }
@@ -358,7 +414,7 @@ int run_store_cell_put(struct run_store *st, long long run_id, const struct stor
     if (!st->in_tx) return bbd_err_set(err, BBD_EXIT_ENV, "run_store_cell_put: no transaction");
     if (delete_cell(st, run_id, c->key, err) < 0) return -1;
     char when[32];
-    now_iso(when);
+    bbd_utc_iso(when, sizeof(when));
     sqlite3_stmt *s = NULL;
     if (prepare(st, &s,
                 "INSERT INTO cells(run_id,key,mode,gtl,test,placement,status,reason,exit_code,"
@@ -428,6 +484,9 @@ static int select_into(struct run_store *st, const char *sql, long long run_id, 
 static void fill_row(sqlite3_stmt *s, void *elem)
 {
     struct store_row *r = elem;
+    r->in_place = sqlite3_column_int(s, 10);
+    r->failed = sqlite3_column_int(s, 11);
+    r->ranks = sqlite3_column_type(s, 12) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 12);
     r->mode = col_dup(s, 0);
     r->gtl = sqlite3_column_int(s, 1);
     r->test = col_dup(s, 2);
@@ -445,9 +504,11 @@ int run_store_rows(struct run_store *st, long long run_id, struct store_row **ro
 {
     return select_into(st,
                        "SELECT c.mode,c.gtl,c.test,c.placement,r.unit,r.size,r.value,r.ci95,"
-                       " coalesce(r.provenance_id,0),r.hosts FROM records r JOIN cells c ON "
-                       "r.cell_id=c.id WHERE c.run_id=? AND c.status='ok'"
-                       " ORDER BY c.test,c.placement,c.mode,c.gtl,r.size",
+                       " coalesce(r.provenance_id,0),r.hosts,"
+                       " coalesce(json_extract(r.json,'$.in_place'),0)=1,c.status!='ok',r.ranks"
+                       " FROM records r JOIN cells c ON r.cell_id=c.id WHERE c.run_id=?"
+                       " ORDER BY c.status!='ok',c.test,11,c.placement,r.unit,c.mode,c.gtl,"
+                       "r.size",
                        run_id, sizeof(**rows), fill_row, (void **)rows, n, "SELECT records", err);
 }
 

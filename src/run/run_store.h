@@ -34,10 +34,12 @@ struct store_cell {
 struct store_row {
     char *mode, *test, *placement, *unit;
     int gtl;
-    long long size;
-    double value, ci95; /* ci95 NaN when unknown */
-    long long prov_id;  /* provenance row, 0 when none */
-    char *hosts;        /* the record's "hosts" (JSON array text), NULL when unknown */
+    int in_place;          /* an xccl collective's in-place variant (1), else 0 */
+    int failed;            /* from a cell that did not end ok: kept, shown apart, never compared */
+    long long size, ranks; /* ranks -1 when unknown */
+    double value, ci95;    /* ci95 NaN when unknown */
+    long long prov_id;     /* provenance row, 0 when none */
+    char *hosts;           /* the record's "hosts" (JSON array text), NULL when unknown */
 };
 
 /* A cell's outcome, for the report's list of failures. */
@@ -47,7 +49,17 @@ struct store_cell_info {
     int n_records;
 };
 
+/* Open (create) the store. Several processes may use one file at once: writers wait for
+ * each other (busy timeout) and, on a local file system, readers do not block writers
+ * (write-ahead log; on NFS, Lustre, GPFS, ... the rollback journal, which they support). */
 int run_store_open(const char *path, struct run_store **out, struct bbd_err *err);
+/* "wal" or "delete": the journal mode in use. */
+const char *run_store_journal(const struct run_store *st);
+/* Claim run `id` for this process until it exits or closes the store: a second process
+ * claiming the same run is refused (BBD_EXIT_ENV) with a message naming the live one.
+ * A lock on byte `id` of FILE.lock beside the database: the kernel drops it when the
+ * holder dies, so a killed run never blocks the next. */
+int run_store_claim_run(struct run_store *st, long long id, struct bbd_err *err);
 void run_store_close(struct run_store *st);
 
 int run_store_begin(struct run_store *st, struct bbd_err *err);
@@ -72,10 +84,12 @@ int run_store_set_folder(struct run_store *st, long long id, const char *folder,
 /* 1 if the run has this cell stored with status ok, 0 if not. */
 int run_store_cell_ok(struct run_store *st, long long run_id, const char *key, struct bbd_err *err);
 /* Store a cell and its records, replacing an earlier attempt of the same key;
- * must be called inside run_store_begin/commit. */
+ * must be called inside run_store_begin/commit. A failed cell keeps what it measured. */
 int run_store_cell_put(struct run_store *st, long long run_id, const struct store_cell *c,
                        const struct run_record *recs, int n, struct bbd_err *err);
 
+/* Every record of a run: those of ok cells first (sorted by test, placement, mode, GTL,
+ * size), then those of failed cells (failed = 1). */
 int run_store_rows(struct run_store *st, long long run_id, struct store_row **rows, int *n,
                    struct bbd_err *err);
 void run_store_rows_free(struct store_row *rows, int n);

@@ -68,6 +68,47 @@ t_eq "corruption: exit code 1" 1 "$RC"
 t_grep "corruption: Fail rows" " Fail$" "$W/out"
 t_grep "corruption: reported per size" "validation: latency at 64 bytes: [0-9]+ wrong bytes" "$W/err"
 
+# 4b. MPI collectives (OSU osu_allreduce & co): validated, OSU layout, JSON, on 2 and 3 ranks
+for n in 2 3; do
+  for c in allreduce alltoall allgather bcast reduce; do
+    rm -f "$W/rec.jsonl"
+    run "$n" coll "$c" -m 1:4K -i 5 -x 1 -c --root $((n - 1)) --json "$W/rec.jsonl"
+    t_eq "coll:$c n=$n: exit 0" 0 "$RC"
+    t_eq "coll:$c n=$n: 13 rows, all Pass" 13 "$(grep -Ec '^[0-9]+ +[0-9]+\.[0-9]{2} +Pass$' "$W/out")"
+    t_grep "coll:$c n=$n: OSU header" "^# bbd-bench MPI [A-Za-z-]+ .*Latency Test v" "$W/out"
+    t_grep "coll:$c n=$n: OSU column" "^# Size       Avg Latency\(us\)        Validation$" "$W/out"
+    t_eq "coll:$c n=$n: JSON records" 13 "$(jq -c --arg t "coll:$c" --argjson n "$n" \
+      'select(.test==$t and .unit=="us" and .ranks==$n and .validated and .errors==0
+              and .value>0 and .iterations==5 and .placement=="H H" and (has("msg_rate")|not))' \
+      "$W/rec.jsonl" | wc -l)"
+  done
+done
+t_grep "coll defaults: OSU sizes 1 B .. 1 MiB" "^1048576 " <(run 2 coll:bcast -i 2 -x 0; cat "$W/out")
+t_eq "coll defaults: 21 sizes" 21 "$(grep -Ec '^[0-9]+ ' "$W/out")"
+t_eq "coll defaults: 1000 iterations up to 8 KiB, 100 above" "1000 100" \
+  "$(run 2 coll:bcast -m 8K:16K -x 0 --json - ; jq -r .iterations "$W/out" | tr '\n' ' ' | sed 's/ $//')"
+# device buffers through the test-only GPU stand-in, staged and direct
+for tr in staged direct; do
+  BBD_TEST_GPU_STANDIN=1 BBD_TEST_GPU_STANDIN_DEVICES=2 run 2 coll allreduce -d standin \
+    --transfer "$tr" -m 1:1K -i 3 -x 1 -c --json - D D
+  t_eq "coll:allreduce D D $tr: exit 0" 0 "$RC"
+  t_eq "coll:allreduce D D $tr: JSON" 11 "$(jq -c --arg tr "$tr" \
+    'select(.placement=="D D" and .transfer==$tr and .gpu_api=="standin" and .errors==0)' "$W/out" | wc -l)"
+done
+run 2 coll allreduce H D
+t_eq "coll H D: exit 2" 2 "$RC"
+t_grep "coll H D: says why" "takes H H or D D" "$W/err"
+run 1 coll allreduce
+t_eq "coll on 1 rank: exit 2" 2 "$RC"
+# -c really fails on corruption: the PMPI shim flips a received byte of each collective
+for c in allreduce alltoall allgather bcast reduce; do
+  BBD_TEST_FAULT=corrupt_coll LD_PRELOAD=$FAULTS run 2 coll "$c" -m 1:64 -i 3 -x 0 -c
+  t_eq "coll:$c corrupted: exit 1" 1 "$RC"
+  t_grep "coll:$c corrupted: reported" "validation: coll:$c at 1 bytes: [0-9]+ wrong bytes" "$W/err"
+done
+BBD_TEST_FAULT=corrupt_coll LD_PRELOAD=$FAULTS run 2 coll allreduce -m 1:64 -i 3 -x 0
+t_eq "coll:allreduce corrupted without -c: exit 0 (nothing checked)" 0 "$RC"
+
 # 5. bad input: one line from rank 0, exit 2, before any measurement
 bad() { # bad NAME NRANKS EXPECTED_MESSAGE_REGEX ARGS...
   local name=$1 n=$2 re=$3; shift 3

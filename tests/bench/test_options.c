@@ -17,7 +17,7 @@ static void osu_defaults_latency(void **state)
     struct bench_opts o;
     struct bbd_err err = {0};
     assert_int_equal(PARSE(&o, &err, "latency"), 0);
-    assert_int_equal(o.test, TEST_LATENCY);
+    assert_ptr_equal(o.test, bench_find("latency"));
     assert_int_equal(o.min_size, 0);
     assert_int_equal(o.max_size, 4 << 20);
     assert_int_equal(opts_iterations(&o, 8192), 10000);
@@ -50,7 +50,7 @@ static void sizes_placement_and_flags(void **state)
     assert_int_equal(PARSE(&o, &err, "bibw", "-m", "4K:1M", "-i", "7", "-x", "3", "-W", "16", "-c",
                            "-d", "cuda", "--transfer", "staged", "--json", "-", "D", "h"),
                      0);
-    assert_int_equal(o.test, TEST_BIBW);
+    assert_ptr_equal(o.test, bench_find("bibw"));
     assert_int_equal(o.min_size, 4096);
     assert_int_equal(o.max_size, 1 << 20);
     assert_int_equal(opts_iterations(&o, 1 << 20), 7);
@@ -69,7 +69,7 @@ static void sizes_placement_and_flags(void **state)
     assert_string_equal(o.json_path, "x.jsonl");
     assert_int_equal(o.max_size, 8);
     assert_int_equal(PARSE(&o, &err, "-c", "D", "D", "-t", "bibw"), 0);
-    assert_true(o.test == TEST_BIBW && o.placement[0] == 'D' && o.placement[1] == 'D');
+    assert_true(o.test == bench_find("bibw") && o.placement[0] == 'D' && o.placement[1] == 'D');
     assert_int_equal(PARSE(&o, &err, "bw", "-c", "--", "D", "H"), 0);
     assert_true(o.placement[0] == 'D' && o.placement[1] == 'H');
     assert_int_equal(PARSE(&o, &err, "xccl", "allreduce", "--timer", "gpu"), 0);
@@ -77,7 +77,7 @@ static void sizes_placement_and_flags(void **state)
     assert_int_equal(PARSE(&o, &err, "xccl", "latency", "--timer", "host"), 0);
     assert_false(o.gpu_timer);
     assert_int_equal(PARSE(&o, &err, "-m", "8", "latency"), 0); /* test name last */
-    assert_int_equal(o.test, TEST_LATENCY);
+    assert_ptr_equal(o.test, bench_find("latency"));
     assert_int_equal(PARSE(&o, &err, "bw", "-m", "64"), 0); /* OSU: -m MAX */
     assert_int_equal(o.min_size, 1);
     assert_int_equal(o.max_size, 64);
@@ -145,14 +145,46 @@ static void rank_counts(void **state)
     assert_non_null(strstr(err.msg, "even number"));
 }
 
+/* MPI collectives: OSU 7.x defaults, H H or D D only, at least 2 ranks, the root a rank,
+ * buffers that grow with the rank count checked against --mem-limit */
+static void collectives(void **state)
+{
+    (void)state;
+    struct bench_opts o;
+    struct bbd_err err = {0};
+    assert_int_equal(PARSE(&o, &err, "coll", "allreduce"), 0);
+    assert_ptr_equal(o.test, bench_find("coll:allreduce"));
+    assert_int_equal(o.min_size, 1);
+    assert_int_equal(o.max_size, 1 << 20);
+    assert_int_equal(opts_iterations(&o, 8192), 1000);
+    assert_int_equal(opts_iterations(&o, 8193), 100);
+    assert_int_equal(opts_warmup(&o, 8192), 100);
+    assert_int_equal(opts_warmup(&o, 8193), 10);
+    assert_int_equal(PARSE(&o, &err, "-t", "coll:bcast", "D", "D", "--root", "2"), 0);
+    assert_true(o.placement[0] == 'D' && o.placement[1] == 'D');
+    assert_int_equal(opts_check_ranks(&o, 3, &err), 0);
+    assert_int_equal(opts_check_ranks(&o, 2, &err), -1);
+    assert_non_null(strstr(err.msg, "--root: 2 is not a rank"));
+    assert_int_equal(PARSE(&o, &err, "coll", "alltoall", "-m", "64M"), 0);
+    assert_int_equal(opts_check_ranks(&o, 2, &err), 0);
+    assert_int_equal(opts_check_ranks(&o, 16, &err), -1); /* 2 x 16 x 64 MiB */
+    assert_non_null(strstr(err.msg, "--mem-limit"));
+    assert_int_equal(opts_check_ranks(&o, 1, &err), -1);
+    assert_non_null(strstr(err.msg, "coll:alltoall needs at least 2 ranks, got 1"));
+    assert_int_equal(PARSE(&o, &err, "coll", "allreduce", "H", "D"), -1);
+    assert_non_null(strstr(err.msg, "takes H H or D D"));
+    assert_int_equal(PARSE(&o, &err, "coll", "nosuch"), -1);
+    assert_non_null(strstr(err.msg, "unknown test 'coll:nosuch' (latency, bw"));
+}
+
 static void buffer_bytes_count_staging(void **state)
 {
     (void)state;
     struct bench_opts o;
     struct bbd_err err = {0};
     PARSE(&o, &err, "bw", "-m", "1M", "-W", "8");
-    assert_int_equal(opts_buffer_bytes(&o, false), 2ULL << 20);
-    assert_int_equal(opts_buffer_bytes(&o, true), (2ULL + 16ULL) << 20);
+    assert_int_equal(opts_buffer_bytes(&o, 2, false), 2ULL << 20);
+    assert_int_equal(opts_buffer_bytes(&o, 2, true), (2ULL + 16ULL) << 20);
 }
 
 static void size_suffixes(void **state)
@@ -180,6 +212,7 @@ int main(void)
         cmocka_unit_test(sizes_placement_and_flags),
         cmocka_unit_test(bad_input_is_usage_error),
         cmocka_unit_test(rank_counts),
+        cmocka_unit_test(collectives),
         cmocka_unit_test(buffer_bytes_count_staging),
         cmocka_unit_test(size_suffixes),
     };

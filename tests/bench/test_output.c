@@ -27,14 +27,14 @@ static void header_only(FILE *f, const struct run_info *ri, const struct size_re
     out_text_header(f, ri);
 }
 
-static void setup_info(struct run_info *ri, struct bench_opts *o, enum bench_test_id id)
+static void setup_info(struct run_info *ri, struct bench_opts *o, const struct bench_info *id)
 {
     struct bbd_err err = {0};
-    char *argv[] = {"bbd-bench", (char *)opts_test_name(id), NULL};
+    char *argv[] = {"bbd-bench", (char *)id->name, NULL};
     opts_parse(2, argv, o, &err);
     static const char *const hosts[] = {"n1", "n2"};
     *ri = (struct run_info){.o = o,
-                            .t = bench_test_get(id),
+                            .t = id,
                             .gpu_api = "none",
                             .transfer = "host",
                             .ranks = 2,
@@ -52,7 +52,7 @@ static void osu_text_layout(void **state)
     (void)state;
     struct bench_opts o;
     struct run_info ri;
-    setup_info(&ri, &o, TEST_LATENCY);
+    setup_info(&ri, &o, bench_find("latency"));
     char *h = render(header_only, &ri, NULL);
     assert_string_equal(h, "# bbd-bench MPI Latency Test v" BBD_VERSION "\n"
                            "# Datatype: MPI_CHAR.\n"
@@ -63,7 +63,7 @@ static void osu_text_layout(void **state)
     /* OSU: "%-10d%18.2f\n" */
     assert_string_equal(row, "8                       1.23\n");
     free(row);
-    setup_info(&ri, &o, TEST_BW);
+    setup_info(&ri, &o, bench_find("bw"));
     o.validate = true;
     r = (struct size_result){.size = 4194304, .value = 22222.704, .errors = 3};
     row = render(out_text_row, &ri, &r);
@@ -83,7 +83,7 @@ static void gpu_and_mbw_headers(void **state)
     (void)state;
     struct bench_opts o;
     struct run_info ri;
-    setup_info(&ri, &o, TEST_MBW);
+    setup_info(&ri, &o, bench_find("mbw"));
     ri.gpu_api = "hip";
     ri.transfer = "staged";
     o.placement[0] = 'D';
@@ -103,7 +103,7 @@ static void json_record_fields(void **state)
     (void)state;
     struct bench_opts o;
     struct run_info ri;
-    setup_info(&ri, &o, TEST_BW);
+    setup_info(&ri, &o, bench_find("bw"));
     ri.provenance_json = "{\"mpi\":{\"loaded\":true}}";
     struct size_result r = {.size = 1024,
                             .value = 100.5,
@@ -138,16 +138,16 @@ static void json_record_fields(void **state)
 static void values_from_times(void **state)
 {
     (void)state;
-    struct bench_ctx c = {.pairs = 2, .window = 64};
+    struct bench_shape c = {.nranks = 2, .pairs = 2, .window = 64, .elt = 1};
     /* latency: one-way = round trip / 2, in us */
-    assert_true(bench_value(bench_test_get(TEST_LATENCY), &c, 8, 3e-6) == 1.5);
+    assert_true(bench_value((bench_find("latency")), &c, 8, 3e-6) == 1.5);
     /* mbw: 2 pairs x 64 x 1e6 bytes in 1 s = 128e6 B/s = 128 MB/s */
-    assert_true(bench_value(bench_test_get(TEST_MBW), &c, 1000000, 1.0) == 128.0);
-    assert_true(bench_msg_rate(bench_test_get(TEST_MBW), &c, 1.0) == 128.0);
+    assert_true(bench_value((bench_find("mbw")), &c, 1000000, 1.0) == 128.0);
+    assert_true(bench_msg_rate((bench_find("mbw")), &c, 1.0) == 128.0);
     c.pairs = 1;
     /* bibw counts both directions */
-    assert_true(bench_value(bench_test_get(TEST_BIBW), &c, 1000000, 1.0) == 128.0);
-    assert_true(bench_value(bench_test_get(TEST_BW), &c, 1000000, 1.0) == 64.0);
+    assert_true(bench_value((bench_find("bibw")), &c, 1000000, 1.0) == 128.0);
+    assert_true(bench_value((bench_find("bw")), &c, 1000000, 1.0) == 64.0);
 }
 
 int main(void)

@@ -26,47 +26,56 @@ static void test_bus_factors(void **state)
     (void)state;
     /* nccl-tests: all-reduce 2(n-1)/n; all-gather, reduce-scatter, all-to-all (n-1)/n;
      * broadcast, reduce, send/recv 1 */
-    assert_true(fabs(xccl_bus_factor(TEST_XCCL_ALLREDUCE, 8) - 1.75) < 1e-12);
-    assert_true(fabs(xccl_bus_factor(TEST_XCCL_ALLREDUCE, 2) - 1.0) < 1e-12);
-    assert_true(fabs(xccl_bus_factor(TEST_XCCL_ALLREDUCE, 1) - 0.0) < 1e-12);
-    assert_true(fabs(xccl_bus_factor(TEST_XCCL_ALLGATHER, 4) - 0.75) < 1e-12);
-    assert_true(fabs(xccl_bus_factor(TEST_XCCL_REDUCESCATTER, 4) - 0.75) < 1e-12);
-    assert_true(fabs(xccl_bus_factor(TEST_XCCL_ALLTOALL, 8) - 0.875) < 1e-12);
-    assert_true(fabs(xccl_bus_factor(TEST_XCCL_BROADCAST, 8) - 1.0) < 1e-12);
-    assert_true(fabs(xccl_bus_factor(TEST_XCCL_REDUCE, 8) - 1.0) < 1e-12);
-    assert_true(fabs(xccl_bus_factor(TEST_XCCL_SENDRECV, 8) - 1.0) < 1e-12);
+    assert_true(fabs(bench_coll_info(bench_find("xccl:allreduce")->coll)->bus_factor(8) - 1.75) <
+                1e-12);
+    assert_true(fabs(bench_coll_info(bench_find("xccl:allreduce")->coll)->bus_factor(2) - 1.0) <
+                1e-12);
+    assert_true(fabs(bench_coll_info(bench_find("xccl:allreduce")->coll)->bus_factor(1) - 0.0) <
+                1e-12);
+    assert_true(fabs(bench_coll_info(bench_find("xccl:allgather")->coll)->bus_factor(4) - 0.75) <
+                1e-12);
+    assert_true(fabs(bench_coll_info(bench_find("xccl:reducescatter")->coll)->bus_factor(4) -
+                     0.75) < 1e-12);
+    assert_true(fabs(bench_coll_info(bench_find("xccl:alltoall")->coll)->bus_factor(8) - 0.875) <
+                1e-12);
+    assert_true(fabs(bench_coll_info(bench_find("xccl:broadcast")->coll)->bus_factor(8) - 1.0) <
+                1e-12);
+    assert_true(fabs(bench_coll_info(bench_find("xccl:reduce")->coll)->bus_factor(8) - 1.0) <
+                1e-12);
+    assert_true(fabs(bench_coll_info(bench_find("xccl:sendrecv")->coll)->bus_factor(8) - 1.0) <
+                1e-12);
 }
 
 static void test_value_is_busbw(void **state)
 {
     (void)state;
     /* 1 GB of float all-reduce on 4 ranks in 0.5 s: algbw 2 GB/s, busbw 3 GB/s */
-    struct xccl_run x = {
-        .dtype = XDT_FLOAT, .nranks = 4, .coll = xccl_coll_get(TEST_XCCL_ALLREDUCE)};
-    struct bench_ctx c = {.xccl = &x};
-    const struct bench_test *t = bench_test_get(TEST_XCCL_ALLREDUCE);
+    struct bench_shape s = {.nranks = 4, .pairs = 1, .window = 1, .elt = 4};
+    const struct bench_info *t = bench_find("xccl:allreduce");
     assert_string_equal(t->unit, "GB/s");
-    assert_true(fabs(bench_value(t, &c, 1000000000, 0.5) - 3.0) < 1e-9);
-    assert_string_equal(opts_test_name(TEST_XCCL_ALLREDUCE), "xccl:allreduce");
+    assert_true(fabs(bench_value(t, &s, 1000000000, 0.5) - 3.0) < 1e-9);
+    assert_true(fabs(bench_busbw(COLL_ALLREDUCE, 1e9, 0.5, 4) - 3.0) < 1e-9);
+    assert_true(fabs(bench_algbw(1e9, 0.5) - 2.0) < 1e-9);
+    assert_string_equal(t->name, "xccl:allreduce");
 }
 
 static void test_counts(void **state)
 {
     (void)state;
-    assert_int_equal(xccl_count(TEST_XCCL_ALLREDUCE, 1024, 4, 3), 256);
+    assert_int_equal(bench_coll_count(bench_find("xccl:allreduce")->coll, 1024, 4, 3), 256);
     /* split among ranks: a multiple of nranks */
-    assert_int_equal(xccl_count(TEST_XCCL_ALLGATHER, 1024, 4, 3), 255);
-    assert_int_equal(xccl_count(TEST_XCCL_REDUCESCATTER, 8, 4, 4), 0);
-    assert_int_equal(xccl_count(TEST_XCCL_ALLTOALL, 64, 2, 4), 32);
-    assert_int_equal(xccl_count(TEST_XCCL_BROADCAST, 10, 2, 4), 5);
-    assert_true(xccl_has_in_place(TEST_XCCL_ALLREDUCE));
-    assert_false(xccl_has_in_place(TEST_XCCL_ALLTOALL));
-    assert_false(xccl_has_in_place(TEST_XCCL_SENDRECV));
-    assert_true(xccl_reduces(TEST_XCCL_REDUCESCATTER));
-    assert_false(xccl_reduces(TEST_XCCL_ALLGATHER));
-    assert_true(xccl_rooted(TEST_XCCL_BROADCAST));
-    assert_false(xccl_rooted(TEST_XCCL_ALLREDUCE));
-    assert_string_equal(xccl_title(TEST_XCCL_REDUCESCATTER), "ReduceScatter");
+    assert_int_equal(bench_coll_count(bench_find("xccl:allgather")->coll, 1024, 4, 3), 255);
+    assert_int_equal(bench_coll_count(bench_find("xccl:reducescatter")->coll, 8, 4, 4), 0);
+    assert_int_equal(bench_coll_count(bench_find("xccl:alltoall")->coll, 64, 2, 4), 32);
+    assert_int_equal(bench_coll_count(bench_find("xccl:broadcast")->coll, 10, 2, 4), 5);
+    assert_true(xccl_has_in_place(bench_find("xccl:allreduce")));
+    assert_false(xccl_has_in_place(bench_find("xccl:alltoall")));
+    assert_false(xccl_has_in_place(bench_find("xccl:sendrecv")));
+    assert_true(bench_coll_info(COLL_REDUCESCATTER)->reduces);
+    assert_false(bench_coll_info(COLL_ALLGATHER)->reduces);
+    assert_true(bench_coll_info(COLL_BROADCAST)->rooted);
+    assert_false(bench_coll_info(COLL_ALLREDUCE)->rooted);
+    assert_string_equal(bench_find("xccl:reducescatter")->title, "ReduceScatter");
 }
 
 static int parse(struct bench_opts *o, struct bbd_err *err, int argc, ...)
@@ -87,7 +96,7 @@ static void test_options(void **state)
     struct bench_opts o;
     struct bbd_err err;
     assert_int_equal(parse(&o, &err, 3, "xccl", "allreduce"), 0);
-    assert_int_equal(o.test, TEST_XCCL_ALLREDUCE);
+    assert_ptr_equal(o.test, bench_find("xccl:allreduce"));
     /* nccl-tests-like defaults for collectives */
     assert_int_equal(o.min_size, 8);
     assert_int_equal(o.max_size, 128u << 20);
@@ -105,7 +114,7 @@ static void test_options(void **state)
     assert_int_equal(parse(&o, &err, 15, "-t", "xccl:reduce", "-b", "1K", "-e", "1M", "--dtype",
                            "bfloat16", "--op", "max", "--root", "1", "--xccl", "rccl"),
                      0);
-    assert_int_equal(o.test, TEST_XCCL_REDUCE);
+    assert_ptr_equal(o.test, bench_find("xccl:reduce"));
     assert_int_equal(o.min_size, 1024);
     assert_int_equal(o.max_size, 1 << 20);
     assert_int_equal(o.dtype, XDT_BFLOAT16);
@@ -118,7 +127,7 @@ static void test_options(void **state)
 
     /* point-to-point: two ranks, OSU sizes from 0 */
     assert_int_equal(parse(&o, &err, 3, "xccl", "latency"), 0);
-    assert_int_equal(o.test, TEST_XCCL_LATENCY);
+    assert_ptr_equal(o.test, bench_find("xccl:latency"));
     assert_int_equal(o.min_size, 0);
     assert_int_equal(opts_check_ranks(&o, 3, &err), -1);
     assert_int_equal(opts_check_ranks(&o, 2, &err), 0);
@@ -136,7 +145,7 @@ static void test_options(void **state)
     assert_non_null(strstr(err.msg, "no placement letters"));
     /* the MPI tests are unchanged */
     assert_int_equal(parse(&o, &err, 2, "bw"), 0);
-    assert_int_equal(o.test, TEST_BW);
+    assert_ptr_equal(o.test, bench_find("bw"));
     assert_int_equal(o.max_size, 4u << 20);
 }
 

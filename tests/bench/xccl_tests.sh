@@ -122,6 +122,18 @@ NCCL_DEBUG=INFO NCCL_DEBUG_FILE=$W/user.%h.%p sa run 2 xccl allreduce -m 8:64 -i
 t_grep "user's NCCL_DEBUG_FILE is read" "transport NET/BBD-standin-MPI" "$W/out"
 t_eq "user's log files are kept" 2 "$(ls "$W" | grep -c '^user\.')"
 
+# 5b. --xccl standin: the stand-in beside the bbd-bench that runs (how bbd run's tests reach
+# it in every container), and nowhere else
+mkdir -p "$W/staged"
+cp "$BENCH" "$STANDIN" "$W/staged/"
+BBD_TEST_GPU_STANDIN=1 BBD_TEST_GPU_STANDIN_DEVICES=2 timeout 120 "$MPIEXEC" -n 2 \
+  "$W/staged/bbd-bench" xccl:allreduce -d standin --xccl standin -m 8:64 -i 2 -x 0 -c >"$W/out" 2>"$W/err"
+t_eq "--xccl standin beside bbd-bench: exit 0" 0 "$?"
+t_grep "--xccl standin: the staged file" "^# xccl: standin .*\($W/staged/libbbd_test_xccl_standin.so\)" "$W/out"
+BBD_TEST_GPU_STANDIN=1 run 1 xccl allreduce -d standin --xccl standin -m 8:8
+t_eq "--xccl standin with none beside bbd-bench: exit 2" 2 "$RC"
+t_grep "--xccl standin missing: dlopen message" "libbbd_test_xccl_standin.so" "$W/err"
+
 # 6. errors: each one line, the right exit code, no hang
 DEVS=1 sa run 2 xccl allreduce -m 8:8
 t_eq "2 ranks, 1 GPU: exit 3" 3 "$RC"

@@ -11,23 +11,9 @@
 # used" per mode from the provenance, and the records must say where the MPI file came from.
 . "$(dirname "$0")/lib.sh"
 cd "$work"
-r12=$("$BBD_SOURCE_DIR/scripts/make-image-root" debian12)
-r13=$("$BBD_SOURCE_DIR/scripts/make-image-root" debian13)
-ofi=$("$BBD_SOURCE_DIR/scripts/build-mpich-ofi")
-mpich=$(realpath /usr/lib/x86_64-linux-gnu/libmpich.so.12)
-fabric=$(realpath /usr/lib/x86_64-linux-gnu/libfabric.so.1)
-
-# What the containers see at /opt/bbd-bench: bbd-bench and, beside it, the provenance
-# interposer it looks for there.
-stage() { # stage DIR BUILD
-  mkdir -p "$1"
-  cp "$2/src/bench/bbd-bench" "$2/src/prov/libbbd-prov-audit.so" "$1/"
-}
-stage "$work/bench-ucx" "$BBD_BUILD_DIR"
-# bbd-bench for the hybrid image: built against the image's MPI (ch4:ofi).
-ofi_build=$(build_bench_ofi "$ofi")
-stage "$work/bench-ofi" "$ofi_build"
-
+# bbd-bench is bound in at /opt/bbd-bench with the provenance interposer beside it (for
+# hybrid: built against the image's MPI, ch4:ofi)
+setup_containers
 cat >matrix.ini <<INI
 [matrix]
 modes = native, basic, bind, hybrid
@@ -36,21 +22,7 @@ placements = H H
 [bench]
 sizes = 1:65536
 timeout = 120
-[launcher]
-launcher = mpiexec
-mpiexec = mpiexec.mpich
-[container]
-runtime = bwrap
-image = $r12
-image_bench = /opt/bbd-bench/bbd-bench
-exec_args = --app /opt/bbd-bench/bbd-bench
-[mode.basic]
-exec_args = --bind $work/bench-ucx:/opt/bbd-bench
-[mode.bind]
-image = $r13
-exec_args = --bind $work/bench-ucx:/opt/bbd-bench --host-mpi $mpich
-[mode.hybrid]
-exec_args = --bind $work/bench-ofi:/opt/bbd-bench --bind $ofi:/opt/mpich-ofi --host-fabric $fabric
+$(containers_ini)
 [env]
 ; treat the ranks as remote so the network stack (UCX tcp, libfabric tcp) carries the
 ; bytes and the libfabric question has a non-trivial answer (shared memory would work too:
@@ -91,11 +63,11 @@ md=bbd-runs/run-1/report.md
 grep -E "Bandwidth\?|Latency\?" "$md"
 answer=$(grep "Is libfabric used" "$md")
 echo "$answer"
-grep -q 'basic: no (libfabric not loaded; carried by: UCX (MPICH ch4:ucx); MPI [^ ]*libmpich.so.12.2.2 \[image\])' <<<"$answer" || fail "basic libfabric answer"
-grep -q 'bind: no (libfabric not loaded; carried by: UCX (MPICH ch4:ucx); MPI [^ ]*libmpich.so.12.4.1 \[host\])' <<<"$answer" || fail "bind libfabric answer"
-grep -q 'hybrid: yes, provider tcp;ofi_rxm, bytes carried by: libfabric tcp;ofi_rxm (MPI shared memory off: MPIR_CVAR_NOLOCAL) (MPI /opt/mpich-ofi/lib/libmpi.so.12.2.2 \[host\])' <<<"$answer" \
+grep -q 'basic, GTL off \[bw H H, latency H H\]: no (libfabric not loaded; carried by: UCX (MPICH ch4:ucx); MPI [^ ]*libmpich.so.12.2.2 \[image\])' <<<"$answer" || fail "basic libfabric answer"
+grep -q 'bind, GTL off \[bw H H, latency H H\]: no (libfabric not loaded; carried by: UCX (MPICH ch4:ucx); MPI [^ ]*libmpich.so.12.4.1 \[host\])' <<<"$answer" || fail "bind libfabric answer"
+grep -q 'hybrid, GTL off \[bw H H, latency H H\]: yes, provider tcp;ofi_rxm, bytes carried by: libfabric tcp;ofi_rxm (MPI shared memory off: MPIR_CVAR_NOLOCAL) (MPI /opt/mpich-ofi/lib/libmpi.so.12.2.2 \[host\])' <<<"$answer" \
   || fail "hybrid libfabric answer"
-grep -q '^| Size | native | basic | bind | hybrid | basic / native | bind / native | hybrid / native |' "$md" \
+grep -q '^| Size (B) | native (MB/s) | basic (MB/s) | bind (MB/s) | hybrid (MB/s) | basic / native | bind / native | hybrid / native |' "$md" \
   || fail "no side-by-side table of the four modes"
 
 # A plan that would fail at run time is refused before launch: the cell is recorded as failed

@@ -10,11 +10,49 @@ grep -q 'bad.jsonl:5: not JSON' bad.err || fail "line 5 not reported"
 "$BBD" import --db bbd.db --mode basic --label cluster "$data/good.jsonl"
 expect_eq "$(sql 'select count(*) from cells')" 3 "cells (latency HH, bw HH, bw DH)"
 "$BBD" report --db bbd.db --last -o rep.md
-grep -q 'basic \[bw H H\]: yes, provider tcp;ofi_rxm, bytes carried by libfabric: yes' rep.md || fail "libfabric answer (H H)"
-grep -q 'basic \[bw D H\]: no (libfabric not loaded' rep.md || fail "libfabric answer (D H)"
+# one answer per finding, naming the cells it holds for
+grep -q 'basic, GTL off \[bw H H, latency H H\]: yes, provider tcp;ofi_rxm, bytes carried by libfabric: yes' rep.md || fail "libfabric answer (H H)"
+grep -q 'basic, GTL off \[bw D H\]: no (libfabric not loaded' rep.md || fail "libfabric answer (D H)"
 "$BBD" import --db bbd.db --format osu --mode x "$data/lumi/lumi-osu_bw-basic-container-mpich-host-host.txt"
 "$BBD" import --db bbd.db --format osu --mode x "$data/lumi/lumi-osu_bw-bind-host-craympich-host-host.txt"
 "$BBD" report --db bbd.db --compare 2 3 > better.md || fail "improvement flagged as regression"
 if "$BBD" report --db bbd.db --compare 3 2 > worse.md; then fail "regression not flagged"; fi
 grep -q '23 sizes compared: 23 regressions' worse.md || fail "regression count"
+# strict numbers in every option: a usage error (2) naming the argument, never a silent 0
+usage() { # usage EXPECTED_MESSAGE ARGS...
+  local re=$1; shift
+  local rc=0
+  "$BBD" "$@" >/dev/null 2>err.txt || rc=$?
+  expect_eq "$rc" 2 "bbd $* exit code"
+  grep -q -- "$re" err.txt || fail "bbd $*: message '$(cat err.txt)' lacks '$re'"
+}
+usage "noise: invalid value 'x'" report --db bbd.db --noise x
+usage "nic_gbps: invalid value '25GB'" report --db bbd.db --nic-gbps 25GB
+usage "\-\-run 2x: not a run id" report --db bbd.db --run 2x
+usage "\-\-compare 1: needs two run ids" report --db bbd.db --compare 1
+usage "\-\-compare x: not a run id" report --db bbd.db --compare 2 x
+usage "\-\-run 0: not a run id" import --db bbd.db --run 0 "$data/good.jsonl"
+usage "bad option" report --db bbd.db --frobnicate
+# the shipped LUMI reference file, held against the LUMI tables themselves: every table figure
+# passes; the ReFrame references need a known rank count (OSU text has none): not measured
+lumi=$data/lumi
+"$BBD" import --db lumi.db --format osu --mode basic "$lumi/lumi-osu_bw-basic-container-mpich-host-host.txt" >/dev/null
+"$BBD" import --db lumi.db --format osu --mode bind --run 1 "$lumi/lumi-osu_bw-bind-host-craympich-host-host.txt" >/dev/null
+"$BBD" import --db lumi.db --format osu --mode bind --run 1 --placement 'D H' \
+  "$lumi/lumi-osu_bw-bind-container-mpich-device-host.txt" >/dev/null
+"$BBD" report --db lumi.db --last --reference "$BBD_SOURCE_DIR/share/references/lumi.ref" -o lumi.md \
+  || fail "LUMI tables against their own references: $(grep -c FAIL lumi.md) FAIL"
+grep -q '^| bind | bw H H | 4M | any | 22222.70 MB/s | -10 % .. +inf | 22222.70 MB/s | pass |' lumi.md \
+  || fail "LUMI reference of the bind table"
+grep -q '71 references: 69 pass, 0 fail, 2 not measured in this run.' lumi.md \
+  || fail "LUMI reference summary: $(grep references: lumi.md)"
+# ... and against a TCP-only run (the basic table as bind): the bind references fail, exit 1
+"$BBD" import --db tcp.db --format osu --mode bind "$lumi/lumi-osu_bw-basic-container-mpich-host-host.txt" >/dev/null
+rc=0
+"$BBD" report --db tcp.db --last --reference "$BBD_SOURCE_DIR/share/references/lumi.ref" -o tcp.md \
+  2> tcp.err || rc=$?
+expect_eq "$rc" 1 "missed references: exit code"
+grep -q '^| bind | bw H H | 4M | any | 22222.70 MB/s | -10 % .. +inf | 2198.81 MB/s | FAIL |' tcp.md \
+  || fail "TCP figure not marked FAIL against the bind reference"
+grep -q 'reference figures missed' tcp.err || fail "no message about missed references"
 echo "PASS run_import_report"

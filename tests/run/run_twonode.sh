@@ -73,7 +73,7 @@ check_run() {
   local md
   md=$(sqlite3 "$db" "select folder from runs")/report.md
   grep -E "Latency\?|Bandwidth\?|More than one NIC" "$md"
-  grep -q "More than one NIC's worth of bandwidth?\*\* no: best [0-9.]* MB/s (native, bw H H, [0-9]* B, 2 hosts, carried by: " "$md" \
+  grep -q "More than one NIC's worth of bandwidth?\*\* no: best [0-9.]* MB/s (native, GTL off, bw H H, [0-9]*[KM]* B, 2 hosts, carried by: " "$md" \
     || fail "$db: NIC answer: $(grep 'NIC' "$md")"
   # bbd-bench bw moves 64 messages per iteration one way; with the default 20 iterations and
   # 2 warm-ups at 4 MiB alone that is more than 5 GB. At least 1 GB must have crossed the veth.
@@ -101,6 +101,6 @@ on_a "$BBD" run --config two.ini --env FI_PROVIDER=tcp --mpiexec "$ofi/bin/mpiex
 tx1=$(tx_a)
 check_run ofi.db '^libfabric tcp'
 expect_eq "$(sqlite3 ofi.db "select distinct json_extract(json,'\$.provenance.transport.libfabric_carries') from records")" 1 "ofi: libfabric carries"
-grep -q 'native: yes, provider tcp;ofi_rxm, bytes carried by: libfabric tcp' ofi-runs/run-1/report.md \
+grep -q 'native, GTL off \[bw H H, latency H H\]: yes, provider tcp;ofi_rxm, bytes carried by: libfabric tcp' ofi-runs/run-1/report.md \
   || fail "ofi: libfabric answer: $(grep 'Is libfabric used' ofi-runs/run-1/report.md)"
 echo "PASS run_twonode_netns"
