@@ -156,11 +156,43 @@ out:
     return rc;
 }
 
-static void chomp(char *line)
+/* One line without its end-of-line characters, into *line (grown up to RUN_IMPORT_LINE_MAX
+ * bytes). A longer line is read to its end and dropped, not kept: *too_long is set and the
+ * line comes back empty, so a huge or endless line costs no memory. -1 at end of input,
+ * -2 when out of memory. */
+static int read_line(FILE *in, char **line, size_t *cap, bool *too_long)
 {
-    size_t n = strlen(line);
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = '\0';
+    size_t n = 0;
+    int c;
+    *too_long = false;
+    while ((c = getc_unlocked(in)) != EOF && c != '\n') {
+        if (n + 1 >= RUN_IMPORT_LINE_MAX) {
+            *too_long = true;
+            continue;
+        }
+        if (n + 1 >= *cap) {
+            size_t grown = *cap ? 2 * *cap : 256;
+            char *p = realloc(*line, grown);
+            if (p == NULL) return -2;
+            *line = p;
+            *cap = grown;
+        }
+        (*line)[n++] = (char)c;
+    }
+    if (c == EOF && n == 0 && !*too_long) return -1;
+    if (*line == NULL && (*line = malloc(*cap = 1)) == NULL) return -2;
+    while (n && (*line)[n - 1] == '\r')
+        n--;
+    (*line)[*too_long ? 0 : n] = '\0';
+    return 0;
+}
+
+/* Report a dropped line; returns 1 (one bad line). */
+static int line_too_long(FILE *diag, const char *name, int lineno)
+{
+    fprintf(diag, "%s:%d: line longer than %d bytes, not read\n", name, lineno,
+            RUN_IMPORT_LINE_MAX - 1);
+    return 1;
 }
 
 int run_import_jsonl(FILE *in, const char *name, bool lenient, struct run_records *out, FILE *diag)
@@ -168,9 +200,14 @@ int run_import_jsonl(FILE *in, const char *name, bool lenient, struct run_record
     char *line = NULL;
     size_t cap = 0;
     int lineno = 0, bad = 0;
-    while (getline(&line, &cap, in) >= 0) {
+    bool too_long;
+    int got;
+    while ((got = read_line(in, &line, &cap, &too_long)) == 0) {
         lineno++;
-        chomp(line);
+        if (too_long) {
+            bad += line_too_long(diag, name, lineno);
+            continue;
+        }
         const char *p = line + strspn(line, " \t");
         if (!*p || (lenient && *p != '{')) continue;
         struct run_record *r = records_add(out);
@@ -187,7 +224,7 @@ int run_import_jsonl(FILE *in, const char *name, bool lenient, struct run_record
         }
     }
     free(line);
-    return ferror(in) ? -1 : bad;
+    return ferror(in) || got == -2 ? -1 : bad;
 }
 
 /* OSU headers name the test; the unit follows from it. */
@@ -207,9 +244,14 @@ int run_import_osu(FILE *in, const char *name, const char *test, const char *pla
     size_t cap = 0;
     int lineno = 0, bad = 0, rows = 0;
     const char *found_test = NULL, *unit = "MB/s";
-    while (getline(&line, &cap, in) >= 0) {
+    bool too_long;
+    int got;
+    while ((got = read_line(in, &line, &cap, &too_long)) == 0) {
         lineno++;
-        chomp(line);
+        if (too_long) {
+            bad += line_too_long(diag, name, lineno);
+            continue;
+        }
         const char *p = line + strspn(line, " \t");
         if (!*p) continue;
         if (*p == '#') {
@@ -235,7 +277,7 @@ int run_import_osu(FILE *in, const char *name, const char *test, const char *pla
         rows++;
     }
     free(line);
-    if (ferror(in)) return -1;
+    if (ferror(in) || got == -2) return -1;
     const char *t = test ? test : found_test;
     if (t == NULL) {
         fprintf(diag, "%s: no OSU header naming the test: give --test\n", name);
