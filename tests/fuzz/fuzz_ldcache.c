@@ -1,5 +1,6 @@
 /* fuzz_ldcache.c — the ld.so.cache parser (src/plan/ldcache.c) on arbitrary bytes, for
- * both machines it knows. Every entry it returns must lie inside the file. */
+ * both machines it knows, and from a file as bbd plan loads it. Every entry it returns
+ * must lie inside the file. */
 #include "fuzz_util.h"
 #include "ldcache.h"
 
@@ -30,9 +31,25 @@ static void parse(const uint8_t *data, size_t size, unsigned machine)
     ldcache_free(&c);
 }
 
+/* As bbd plan reads a cache: from a file (an empty one is no cache). */
+static void load(const uint8_t *data, size_t size)
+{
+    char path[64];
+    struct ldcache c;
+    struct bbd_err err = {0};
+    if (fuzz_file(data, size, path, sizeof(path)) < 0) return;
+    if (ldcache_load(path, EM_X86_64, &c, &err) == 0) {
+        if (size == 0 && c.n_entries) fuzz_fail("fuzz_ldcache", "entries in an empty file");
+        ldcache_free(&c);
+    } else if (err.code != BBD_EXIT_USAGE || strchr(err.msg, '\n')) {
+        fuzz_fail("fuzz_ldcache", "load error without exit code 2 or one-line message");
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     parse(data, size, EM_X86_64);
     parse(data, size, EM_AARCH64);
+    load(data, size);
     return 0;
 }
