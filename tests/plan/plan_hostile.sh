@@ -75,7 +75,16 @@ refused 2 "bbd plan: elf_read($t/bad/empty.so): not a regular file large enough 
   "${bind[@]}" --app /usr/bin/app --host-mpi "$t/bad/empty.so"
 echo "ok   ELF: section table past the end read as ld.so does; broken headers refused"
 
-# 5. spaces, ':' and ',' in every path option: --image, --app, --host-mpi, --host-fabric,
+# 5. profiles: a comment longer than any line buffer stays a comment (a cut line would
+#    read its tail as a directive), and a directory given as a profile is an error
+python3 -c 'print("# " + "x" * 4093 + "env SMUGGLED=1")' >"$t/long.profile"
+run "${bind[@]}" --app /usr/bin/app --profile "$t/long.profile" | cmp -s - "$t/good.json" ||
+  fail "a long comment line in a profile changed the plan"
+mkdir -p "$t/dir.profile"
+refused 3 "bbd plan: read($t/dir.profile): Is a directory" "${bind[@]}" --app /usr/bin/app --profile "$t/dir.profile"
+echo "ok   profiles: long comment, directory"
+
+# 6. spaces, ':' and ',' in every path option: --image, --app, --host-mpi, --host-fabric,
 #    --host-gtl, --profile, --profile-dir, --inject-dir (':' and ',' are refused in paths the
 #    plan makes in the container, blanks in the preloaded GTL's), --bind (its DST; SRC:DST splits at the first
 #    ':'). bwrap and json can say every path; apptainer cannot say ',' or ':'.
