@@ -87,7 +87,9 @@ for k in $(seq 1 "$kills"); do
     "$BBD" "${args[@]}" --resume >"run-$k.log" 2>&1 &
     pid=$!
   fi
-  ms=$((300 + RANDOM % 2000)) # a random moment 0.3 .. 2.3 s after the (re)start or last kill
+  # a random moment after the (re)start or the last kill: spread over the first half of the
+  # matrix (cells take ~1 s), so that the last kill still finds bbd running
+  ms=$((300 + RANDOM % (n * 500 / kills + 1)))
   sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
   kill -0 "$pid" 2>/dev/null || { cat "run-$k.log"; fail "bbd ended before kill $k: make the cells longer"; }
   if [ "$k" -eq "$launcher_kill" ]; then
