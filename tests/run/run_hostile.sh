@@ -22,12 +22,20 @@ nothing_written() {
   [ ! -e bbd.db ] && [ ! -e bbd-runs ] || fail "$1: something was written: $(ls)"
 }
 
-# 1. 10,000 modes
+# 1. 10,000 modes, in a config (one 80 KB line: longer than the INI reader's buffer) and
+#    on the command line
 python3 -c "print('[matrix]\nmodes = ' + ', '.join(['native'] * 10000))" >many.ini
-expect_fail 2 "many.ini:2: modes: more than 16 values" "$BBD" run --config many.ini
+expect_fail 2 "many.ini:2: line longer than 198 characters, the INI reader's limit" "$BBD" run --config many.ini
 expect_eq "$(wc -l <err.log)" 1 "one error line for 10,000 modes"
+expect_fail 2 "bbd run: modes: more than 16 values" "$BBD" run --modes "$(sed -n 's/^modes = //p' many.ini)"
+expect_eq "$(wc -l <err.log)" 1 "one error line for --modes with 10,000 values"
 nothing_written "10,000 modes"
 echo "ok   10,000 modes: exit 2, one line"
+# a long exec_args line is refused too, not cut in two
+python3 -c "print('[container]\nexec_args = --bind /' + 'x' * 300 + ':/opt/x')" >long.ini
+expect_fail 2 "long.ini:2: line longer than 198 characters, the INI reader's limit" "$BBD" run --config long.ini
+nothing_written "long line in a config"
+echo "ok   config line longer than the INI reader's buffer: exit 2"
 
 # 2. a 2 GB line, through a pipe (nothing on disk), for both import formats; peak RSS of bbd
 #    stays far below the line (getrusage of the child, in KiB)
