@@ -2,7 +2,13 @@
 # FABRIC_1.6, an MPICH-ABI libmpi.so.12 with RUNPATH $ORIGIN, an Open MPI libmpi.so.40, a GTL)
 # and image root ($t/image: libfabric with FABRIC_1.7, libmpich.so.12, /usr/bin/app needing
 # it), built from tiny libc-free libraries so that results do not depend on this machine.
-# Needs $t (a scratch folder).
+# Also sets $bbd, $src (tests/plan), $t (a scratch folder, removed at exit) and fail().
+set -euo pipefail
+bbd=$BBD_BUILD_DIR/src/bbd/bbd
+src=$BBD_SOURCE_DIR/tests/plan
+t=$(mktemp -d "/tmp/bbd-$(basename "$0" .sh).XXXXXX")
+trap 'rm -rf "$t"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
 so() { # so OUT SONAME CODE [gcc args...]: a libc-free shared object
   local out=$1 soname=$2 code=$3; shift 3
   printf '%s\n' "$code" >"$t/src.c"

@@ -2,14 +2,7 @@
 # plan_formats — every output format of `bbd plan`, compared byte for byte, for a
 # fixed fake host tree and image root built here from tiny libraries (no libc, so
 # the result does not depend on this machine). Also the refusals on that tree.
-set -euo pipefail
-bbd=$BBD_BUILD_DIR/src/bbd/bbd
-src=$BBD_SOURCE_DIR/tests/plan
-t=$(mktemp -d /tmp/bbd-plan-formats.XXXXXX)
-trap 'rm -rf "$t"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-. "$src/fake_tree.sh" # $t/host and $t/image
+. "$BBD_SOURCE_DIR/tests/plan/fake_tree.sh" # $bbd, $src, fail; the tree in $t/host, $t/image
 
 run() { env -u LD_LIBRARY_PATH "$bbd" plan --profile-dir "$src/profiles" --image "$t/image" --app /usr/bin/app "$@"; }
 check() { # check NAME: compare stdin with expected/NAME (@T@ = the temp dir)

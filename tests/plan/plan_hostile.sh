@@ -3,13 +3,7 @@
 # error with the documented exit code and nothing on stdout where the program could not
 # run either, and the loader's own behaviour where it copes (ld.so ignores section headers
 # and an empty or unopenable ld.so.cache). Also spaces, ':' and ',' in every path option.
-set -euo pipefail
-bbd=$BBD_BUILD_DIR/src/bbd/bbd
-src=$BBD_SOURCE_DIR/tests/plan
-t=$(mktemp -d /tmp/bbd-plan-hostile.XXXXXX)
-trap 'rm -rf "$t"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-. "$src/fake_tree.sh" # $t/host and $t/image
+. "$BBD_SOURCE_DIR/tests/plan/fake_tree.sh" # $bbd, $src, fail; the tree in $t/host, $t/image
 mpi=$t/host/lib/libmpi.so.12
 run() { env -u LD_LIBRARY_PATH "$bbd" plan --profile-dir "$src/profiles" --image "$t/image" "$@"; }
 bind=(--mode bind --host-mpi "$mpi" --format json)
