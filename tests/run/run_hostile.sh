@@ -118,7 +118,7 @@ else
 fi
 
 # 6. spaces, ':' and ',' in every path option: --config, --db, --out, --bench, --sbatch,
-#    import FILE and --db, report --db and -o (plots beside it); the batch script written
+#    import FILE and --db, report --db and -o (plots beside it), bbd-bench --json; the batch script written
 #    with --sbatch runs as it is (launcher auto = mpiexec outside Slurm)
 d="$work/a b:c,d"
 mkdir -p "$d/bench dir:x,y"
@@ -137,5 +137,8 @@ cp "$BBD_SOURCE_DIR/tests/run/data/good.jsonl" "$d/my records:1,2.jsonl"
 "$BBD" report --db "$d/my db:1,2.db" --run 1 --format html -o "$d/my report:1,2.html" >odd5.log 2>&1 \
   || { cat odd5.log; fail "report with odd paths"; }
 [ -n "$(ls "$d/my report:1,2-plots/"*.svg 2>/dev/null)" ] || fail "no plots beside the odd report: $(ls "$d")"
-echo "ok   spaces, ':' and ',' in --config, --db, --out, --bench, --sbatch, import, report -o"
+"$BBD_MPIEXEC" -n 2 "$d/bench dir:x,y/bbd-bench" latency -m 1:2 -i 5 -x 1 --json "$d/bench out:1,2.jsonl" \
+  >odd6.log 2>&1 || { cat odd6.log; fail "bbd-bench --json with odd paths"; }
+expect_eq "$(grep -c '^{' "$d/bench out:1,2.jsonl")" 2 "records in bbd-bench --json with an odd path"
+echo "ok   spaces, ':' and ',' in --config, --db, --out, --bench, --sbatch, import, report -o, bbd-bench --json"
 echo "run_hostile: all passed"
