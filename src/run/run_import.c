@@ -92,6 +92,10 @@ int run_import_json_line(const char *line, struct run_record *rec, char *why, si
         copy_str(o, "unit", rec->unit, sizeof(rec->unit), why, why_len) < 0 ||
         copy_str(o, "placement", rec->placement, sizeof(rec->placement), why, why_len) < 0)
         goto out;
+    if (!rec->test[0]) { /* a cell key and the report's tables are named after it */
+        fail(why, why_len, "%s", "\"test\": empty");
+        goto out;
+    }
     int unit_ok = 0;
     for (int i = 0; units[i]; i++)
         unit_ok |= !strcmp(rec->unit, units[i]);

@@ -13,9 +13,12 @@ static void check(const struct run_records *rs, int bad)
     if (bad < -1) fuzz_fail("fuzz_import", "negative count of bad lines");
     for (int i = 0; i < rs->n; i++) {
         const struct run_record *r = &rs->r[i];
-        if (r->size < 0 || !isfinite(r->value) || strlen(r->placement) != 3 || !r->test[0] ||
-            (strcmp(r->unit, "us") && strcmp(r->unit, "MB/s") && strcmp(r->unit, "GB/s")))
-            fuzz_fail("fuzz_import", "accepted a record the store cannot keep");
+        if (r->size < 0) fuzz_fail("fuzz_import", "accepted a negative size");
+        if (!isfinite(r->value)) fuzz_fail("fuzz_import", "accepted a value that is not finite");
+        if (strlen(r->placement) != 3) fuzz_fail("fuzz_import", "accepted a bad placement");
+        if (!r->test[0]) fuzz_fail("fuzz_import", "accepted a record without test");
+        if (strcmp(r->unit, "us") && strcmp(r->unit, "MB/s") && strcmp(r->unit, "GB/s"))
+            fuzz_fail("fuzz_import", "accepted an unknown unit");
     }
 }
 
