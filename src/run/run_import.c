@@ -47,6 +47,9 @@ static void record_blank(struct run_record *r)
 
 static const char *const units[] = {"us", "MB/s", "GB/s", NULL};
 
+/* 2^53: JSON numbers are doubles, exact as whole numbers up to here (and castable). */
+#define JSON_INT_MAX 9007199254740992.0
+
 static int fail(char *why, size_t len, const char *fmt, const char *a)
 {
     snprintf(why, len, fmt, a);
@@ -110,9 +113,9 @@ int run_import_json_line(const char *line, struct run_record *rec, char *why, si
         goto out;
     }
     const cJSON *size = cJSON_GetObjectItemCaseSensitive(o, "size");
-    if (!cJSON_IsNumber(size) || size->valuedouble < 0 ||
+    if (!cJSON_IsNumber(size) || size->valuedouble < 0 || size->valuedouble > JSON_INT_MAX ||
         size->valuedouble != floor(size->valuedouble)) {
-        fail(why, why_len, "%s", "\"size\": missing or not a whole number >= 0");
+        fail(why, why_len, "%s", "\"size\": missing or not a whole number from 0 to 2^53");
         goto out;
     }
     rec->size = (long long)size->valuedouble;
@@ -126,7 +129,10 @@ int run_import_json_line(const char *line, struct run_record *rec, char *why, si
         {"p99", &rec->p99, 0},     {"ci95", &rec->ci95, 0}, {"msg_rate", &rec->msg_rate, 0}};
     for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, nums[i].key);
-        if (cJSON_IsNumber(v)) {
+        if (cJSON_IsNumber(v) && nums[i].required && !isfinite(v->valuedouble)) {
+            fail(why, why_len, "\"%s\": not a finite number", nums[i].key); /* 1e999 */
+            goto out;
+        } else if (cJSON_IsNumber(v)) {
             *nums[i].dst = v->valuedouble;
         } else if (nums[i].required || (v && !cJSON_IsNull(v))) {
             fail(why, why_len, "\"%s\": missing or not a number", nums[i].key);
@@ -141,7 +147,8 @@ int run_import_json_line(const char *line, struct run_record *rec, char *why, si
                 {"ranks", &rec->ranks},           {"errors", &rec->errors}};
     for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, ints[i].key);
-        if (cJSON_IsNumber(v)) *ints[i].dst = (long long)v->valuedouble;
+        if (cJSON_IsNumber(v) && fabs(v->valuedouble) <= JSON_INT_MAX) /* else: absent */
+            *ints[i].dst = (long long)v->valuedouble;
     }
     const cJSON *validated = cJSON_GetObjectItemCaseSensitive(o, "validated");
     if (cJSON_IsBool(validated)) rec->validated = cJSON_IsTrue(validated);
