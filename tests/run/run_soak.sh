@@ -5,7 +5,9 @@
 #   no launcher or rank outlives a killed bbd; every stored record equals the JSON line the
 #   cell's log (its stdout) holds; the report builds.
 # One of the kills hits the cell's launcher (mpiexec) instead of bbd: that cell fails, the
-# matrix goes on, and the final --resume reruns it.
+# matrix goes on, and the final --resume reruns it. A killed bbd's launcher must be gone
+# 0.5 s later (it dies with bbd; its cell would have lasted ~1 s more: this catches an
+# orphan unless the cell was about to end), its ranks 10 s later.
 #   short (ctest run_soak): 24 native cells (2 GTL x 3 tests x 4 placements), 3 kills
 #   --full: 128 cells (native, basic, bind, hybrid x 2 GTL x 4 tests x 4 placements), 10
 #           kills; the container modes run through bwrap with the host root as the image
@@ -99,9 +101,15 @@ for k in $(seq 1 "$kills"); do
     kill -KILL "$l"
     what="launcher (mpiexec $l)"
   else
+    l=$(pgrep -P "$pid" mpiexec || true) # the running cell's launcher, if any
     kill -KILL "$pid"
     wait "$pid" 2>/dev/null || true
     pid=
+    # it must die with bbd, not when its cell ends (~1 s): caught unless the cell was ending
+    sleep 0.5
+    if [ -n "$l" ] && [ -n "$(ps -o stat= -p "$l" | grep -v Z)" ]; then # a zombie is dead
+      fail "launcher $l still running 0.5 s after bbd was killed: $(ps -o stat=,args= -p "$l")"
+    fi
     no_orphans
     what="bbd"
   fi
