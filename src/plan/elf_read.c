@@ -15,7 +15,7 @@
 struct elf_map {
     const unsigned char *base;
     size_t size;
-    const Elf64_Phdr *phdr;
+    const unsigned char *phdr; /* the file chooses the offset: read entries with memcpy */
     size_t n_phdr;
     size_t strtab_off, strsz; /* dynamic string table, file offsets */
 };
@@ -25,13 +25,23 @@ static bool in_bounds(const struct elf_map *m, uint64_t off, uint64_t len)
     return off <= m->size && len <= m->size - off;
 }
 
+/* Copy a structure out of the file: offsets come from the file and need not be aligned. */
+#define READ_AT(dst, src) memcpy(&(dst), (src), sizeof(dst))
+
+static Elf64_Phdr phdr_at(const struct elf_map *m, size_t i)
+{
+    Elf64_Phdr p;
+    READ_AT(p, m->phdr + i * sizeof(p));
+    return p;
+}
+
 /* File offset of virtual address VADDR, through the PT_LOAD segment holding it. */
 static bool vaddr_to_off(const struct elf_map *m, uint64_t vaddr, uint64_t *off)
 {
     for (size_t i = 0; i < m->n_phdr; i++) {
-        const Elf64_Phdr *p = &m->phdr[i];
-        if (p->p_type == PT_LOAD && vaddr >= p->p_vaddr && vaddr - p->p_vaddr < p->p_filesz) {
-            *off = p->p_offset + (vaddr - p->p_vaddr);
+        Elf64_Phdr p = phdr_at(m, i);
+        if (p.p_type == PT_LOAD && vaddr >= p.p_vaddr && vaddr - p.p_vaddr < p.p_filesz) {
+            *off = p.p_offset + (vaddr - p.p_vaddr);
             return true;
         }
     }
@@ -69,8 +79,9 @@ static int read_verneed(const struct elf_map *m, uint64_t off, uint64_t count, s
 {
     for (uint64_t i = 0; i < count; i++) {
         if (!in_bounds(m, off, sizeof(Elf64_Verneed))) return -1;
-        const Elf64_Verneed *vn = (const void *)(m->base + off);
-        const char *file = dynstr(m, vn->vn_file);
+        Elf64_Verneed vn;
+        READ_AT(vn, m->base + off);
+        const char *file = dynstr(m, vn.vn_file);
         if (file == NULL) return -1;
         struct elf_verneed *v = realloc(out->verneed, (out->n_verneed + 1) * sizeof(*v));
         if (v == NULL) return -1;
@@ -78,17 +89,18 @@ static int read_verneed(const struct elf_map *m, uint64_t off, uint64_t count, s
         struct elf_verneed *e = &v[out->n_verneed++];
         memset(e, 0, sizeof(*e));
         if ((e->file = strdup(file)) == NULL) return -1;
-        uint64_t aoff = off + vn->vn_aux;
-        for (unsigned j = 0; j < vn->vn_cnt; j++) {
+        uint64_t aoff = off + vn.vn_aux;
+        for (unsigned j = 0; j < vn.vn_cnt; j++) {
             if (!in_bounds(m, aoff, sizeof(Elf64_Vernaux))) return -1;
-            const Elf64_Vernaux *va = (const void *)(m->base + aoff);
-            const char *name = dynstr(m, va->vna_name);
+            Elf64_Vernaux va;
+            READ_AT(va, m->base + aoff);
+            const char *name = dynstr(m, va.vna_name);
             if (name == NULL || push_str(&e->versions, &e->n_versions, name)) return -1;
-            if (va->vna_next == 0) break;
-            aoff += va->vna_next;
+            if (va.vna_next == 0) break;
+            aoff += va.vna_next;
         }
-        if (vn->vn_next == 0) break;
-        off += vn->vn_next;
+        if (vn.vn_next == 0) break;
+        off += vn.vn_next;
     }
     return 0;
 }
@@ -97,25 +109,25 @@ static int read_verdef(const struct elf_map *m, uint64_t off, uint64_t count, st
 {
     for (uint64_t i = 0; i < count; i++) {
         if (!in_bounds(m, off, sizeof(Elf64_Verdef))) return -1;
-        const Elf64_Verdef *vd = (const void *)(m->base + off);
-        if (!(vd->vd_flags & VER_FLG_BASE) && vd->vd_cnt > 0) {
-            if (!in_bounds(m, off + vd->vd_aux, sizeof(Elf64_Verdaux))) return -1;
-            const Elf64_Verdaux *va = (const void *)(m->base + off + vd->vd_aux);
-            const char *name = dynstr(m, va->vda_name);
+        Elf64_Verdef vd;
+        READ_AT(vd, m->base + off);
+        if (!(vd.vd_flags & VER_FLG_BASE) && vd.vd_cnt > 0) {
+            if (!in_bounds(m, off + vd.vd_aux, sizeof(Elf64_Verdaux))) return -1;
+            Elf64_Verdaux va;
+            READ_AT(va, m->base + off + vd.vd_aux);
+            const char *name = dynstr(m, va.vda_name);
             if (name == NULL || push_str(&out->verdef, &out->n_verdef, name)) return -1;
         }
-        if (vd->vd_next == 0) break;
-        off += vd->vd_next;
+        if (vd.vd_next == 0) break;
+        off += vd.vd_next;
     }
     return 0;
 }
 
-static int parse_dynamic(const struct elf_map *m0, const Elf64_Phdr *dyn, struct elf_info *out)
+static int parse_dyn_entries(const struct elf_map *m0, const Elf64_Dyn *d, size_t n,
+                             struct elf_info *out)
 {
     struct elf_map m = *m0;
-    if (!in_bounds(&m, dyn->p_offset, dyn->p_filesz)) return -1;
-    const Elf64_Dyn *d = (const void *)(m.base + dyn->p_offset);
-    size_t n = dyn->p_filesz / sizeof(Elf64_Dyn);
     uint64_t strtab = 0, verneed = 0, verneednum = 0, verdef = 0, verdefnum = 0;
     for (size_t i = 0; i < n && d[i].d_tag != DT_NULL; i++) {
         switch (d[i].d_tag) {
@@ -165,6 +177,18 @@ static int parse_dynamic(const struct elf_map *m0, const Elf64_Phdr *dyn, struct
     return 0;
 }
 
+static int parse_dynamic(const struct elf_map *m0, const Elf64_Phdr *dyn, struct elf_info *out)
+{
+    if (!in_bounds(m0, dyn->p_offset, dyn->p_filesz)) return -1;
+    size_t n = dyn->p_filesz / sizeof(Elf64_Dyn);
+    Elf64_Dyn *d = malloc((n ? n : 1) * sizeof(*d)); /* aligned copy of the table */
+    if (d == NULL) return -1;
+    memcpy(d, m0->base + dyn->p_offset, n * sizeof(*d));
+    int rc = parse_dyn_entries(m0, d, n, out);
+    free(d);
+    return rc;
+}
+
 int elf_read(const char *path, struct elf_info *out, struct bbd_err *err)
 {
     memset(out, 0, sizeof(*out));
@@ -194,14 +218,14 @@ int elf_read(const char *path, struct elf_info *out, struct bbd_err *err)
         bad(err, path, "program headers out of bounds");
     } else {
         out->machine = eh->e_machine;
-        m.phdr = (const void *)((const unsigned char *)base + eh->e_phoff);
+        m.phdr = (const unsigned char *)base + eh->e_phoff;
         m.n_phdr = eh->e_phnum;
         rc = 0;
         for (size_t i = 0; i < m.n_phdr && rc == 0; i++) {
-            if (m.phdr[i].p_type != PT_DYNAMIC) continue;
+            Elf64_Phdr p = phdr_at(&m, i);
+            if (p.p_type != PT_DYNAMIC) continue;
             out->is_dynamic = true;
-            if (parse_dynamic(&m, &m.phdr[i], out))
-                rc = bad(err, path, "malformed dynamic section");
+            if (parse_dynamic(&m, &p, out)) rc = bad(err, path, "malformed dynamic section");
         }
     }
     munmap(base, m.size);

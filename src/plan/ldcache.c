@@ -137,6 +137,7 @@ int ldcache_load(const char *path, unsigned machine, struct ldcache *out, struct
         size += n;
     }
     fclose(f);
+    if (size == 0) return 0; /* ld.so takes an empty file for no cache too */
     if (ldcache_parse(data, size, machine, out, err)) {
         char why[sizeof(err->msg)];
         snprintf(why, sizeof(why), "%s", err->msg);

@@ -24,7 +24,7 @@ struct ldcache {
 };
 
 /* Load the cache file at PATH for ELF machine MACHINE (EM_X86_64, EM_AARCH64).
- * A missing file gives an empty cache (ld.so then searches only the default dirs). */
+ * A missing or empty file gives an empty cache (ld.so then searches only the default dirs). */
 int ldcache_load(const char *path, unsigned machine, struct ldcache *out, struct bbd_err *err);
 /* Parse a cache already in memory (DATA from malloc; owned by OUT on success, still
  * the caller's on failure). */

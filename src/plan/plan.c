@@ -337,6 +337,11 @@ static int rules_gtl(struct builder *b)
     if (host_find_gtl(&b->host, b->o->host_gtl, path, how, sizeof(how), b->err) <= 0) return -1;
     explain(b, "host GTL %s: %s", path, how);
     inject_dir_path(b, strrchr(path, '/') + 1, dst);
+    if (strpbrk(dst, " \t")) /* ld.so splits LD_PRELOAD at blanks as well as at ':' */
+        return bbd_err_set(b->err, BBD_EXIT_USAGE,
+                           "--gtl: cannot preload %s: LD_PRELOAD splits at blanks (choose an "
+                           "--inject-dir without them)",
+                           dst);
     if (inject(b, path, dst, strrchr(path, '/') + 1, "GTL, preloaded so MPI accepts GPU buffers") <
         0)
         return -1;
@@ -449,10 +454,14 @@ static int setup_views(struct builder *b)
                            o->image);
     b->host_view = (struct fs_view){NULL, NULL, 0};
     b->image_view = (struct fs_view){o->image, o->user_binds, o->n_user_binds};
-    char cache[PATH_MAX];
-    snprintf(cache, sizeof(cache), "%s/etc/ld.so.cache", o->image);
+    /* The image's cache as its ld.so opens it: an absolute symlink stays in the image; one
+     * that cannot be opened (missing, a symlink loop) is no cache, for ld.so as here. */
+    char cache[PATH_MAX], canon[PATH_MAX];
+    struct bbd_err no_cache;
+    bool have_cache = view_resolve(&b->image_view, "/etc/ld.so.cache", canon, sizeof(canon), cache,
+                                   sizeof(cache), &no_cache) == 0;
     if (ldcache_load("/etc/ld.so.cache", EM_X86_64, &b->host_cache, b->err) ||
-        ldcache_load(cache, EM_X86_64, &b->image_cache, b->err))
+        (have_cache && ldcache_load(cache, EM_X86_64, &b->image_cache, b->err)))
         return -1;
     b->host = (struct ld_env){&b->host_view, &b->host_cache, o->host_ld_library_path, EM_X86_64};
     b->image = (struct ld_env){&b->image_view, &b->image_cache, NULL, EM_X86_64};

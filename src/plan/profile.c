@@ -2,6 +2,7 @@
 #include "profile.h"
 
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,18 +55,21 @@ int profile_load(const char *path, struct profile *prof, struct bbd_err *err)
 {
     FILE *f = fopen(path, "r");
     if (f == NULL) return bbd_err_sys(err, "fopen", path);
-    char line[4096];
+    char *line = NULL; /* a whole line, however long: a cut line would read as two */
+    size_t cap = 0;
     int lineno = 0, rc = 0;
-    while (rc == 0 && fgets(line, sizeof(line), f)) {
+    while (rc == 0 && getline(&line, &cap, f) >= 0) {
         lineno++;
         line[strcspn(line, "#\r\n")] = '\0';
         if (line[strspn(line, " \t")] == '\0') continue;
-        char origin[4200];
+        char origin[PATH_MAX + 16];
         const char *why;
         snprintf(origin, sizeof(origin), "%s:%d", path, lineno);
         if (parse_line(prof, line, origin, &why))
             rc = bbd_err_set(err, BBD_EXIT_USAGE, "profile %s: %s", origin, why);
     }
+    if (rc == 0 && ferror(f)) rc = bbd_err_sys(err, "read", path); /* e.g. a directory */
+    free(line);
     fclose(f);
     return rc;
 }

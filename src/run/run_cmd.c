@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char run_usage[] =
@@ -92,6 +94,23 @@ static void last_line(const char *path, char *out, size_t len)
     fclose(f);
 }
 
+/* Write TEXT to PATH; a short write (a full disk) is an error, not a truncated file. */
+static int write_file(const char *path, const char *text, struct bbd_err *err)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL) return bbd_err_sys(err, "fopen", path);
+    int bad = fputs(text, f) == EOF;
+    if ((fclose(f) != 0 || bad) && bbd_err_sys(err, "write", path)) return -1;
+    return 0;
+}
+
+/* Is the file system of DIR out of space? Asked after a cell failed: its logs were then cut. */
+static int folder_full(const char *dir)
+{
+    struct statvfs sv;
+    return statvfs(dir, &sv) == 0 && sv.f_bavail == 0;
+}
+
 struct run_state {
     struct run_spec spec;
     struct run_store *st;
@@ -160,8 +179,10 @@ static int cell_run(struct run_state *rs, const struct run_cell *c, const char *
         fprintf(cf, "%s ", env.v[i]);
     run_argv_print(&argv, cf);
     fclose(cf);
-    FILE *f = fopen(cmd, "w");
-    if (f) fputs(cmdline, f), fclose(f);
+    if (write_file(cmd, cmdline, err) < 0) {
+        free(cmdline);
+        goto done;
+    }
     struct run_exec_result res;
     char reason[1200] = "";
     if (run_exec(&argv, &env, out, errp, rs->spec.timeout, &res, err) < 0) {
@@ -181,7 +202,9 @@ static int cell_run(struct run_state *rs, const struct run_cell *c, const char *
         if (so) fclose(so);
         *status = cell_outcome(&res, recs.n, bad, errp, reason, sizeof(reason));
     }
-    int ok = !strcmp(*status, "ok");
+    int ok = !strcmp(*status, "ok"), full = !ok && folder_full(dir);
+    if (full) /* the matrix stops: every later cell would fail the same way */
+        snprintf(reason, sizeof(reason), "no space left on device for its logs");
     struct store_cell sc = {
         c->key,        c->mode,     c->test, c->placement, c->gtl, *status, ok ? NULL : reason,
         res.exit_code, res.seconds, cmdline, dir};
@@ -196,6 +219,11 @@ static int cell_run(struct run_state *rs, const struct run_cell *c, const char *
     if (!ok)
         fprintf(stderr, "    %s: %s (logs: %s%s)\n", *status, reason, dir,
                 recs.n ? "; the records it printed are kept, marked as from a failed cell" : "");
+    if (full && rc == 0)
+        rc = bbd_err_set(err, BBD_EXIT_ENV,
+                         "run folder %s is full: free space, then run the same command with "
+                         "--resume",
+                         rs->folder);
     free(cmdline);
 done:
     run_records_free(&recs);
@@ -222,11 +250,13 @@ static void write_reports(struct run_state *rs)
         struct bbd_err err;
         int missed = 0;
         FILE *f = fopen(path, "w");
-        if (f == NULL || run_report_render(rs->st, rs->run_id, &o, f, &missed, &err) < 0)
-            fprintf(stderr, "bbd run: report %s: %s\n", path, f ? err.msg : strerror(errno));
+        int rc = f ? run_report_render(rs->st, rs->run_id, &o, f, &missed, &err)
+                   : bbd_err_sys(&err, "fopen", path);
+        if (f && fclose(f) != 0 && rc == 0) rc = bbd_err_sys(&err, "write", path);
+        if (rc < 0)
+            fprintf(stderr, "bbd run: report %s: %s\n", path, err.msg);
         else
             printf("bbd run: report: %s\n", path);
-        if (f) fclose(f);
         if (i == 0 && missed)
             printf("bbd run: %d reference figures of %s missed (see the report)\n", missed,
                    rs->spec.reference);

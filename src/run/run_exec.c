@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,9 +46,13 @@ void run_exec_clear_interrupt(void)
 /* In the child: only async-signal-safe calls until execvp. A failure is sent to the
  * parent through `report` (close-on-exec, so a successful exec sends nothing). */
 static void child(const struct run_argv *argv, const struct run_argv *env, int out, int errfd,
-                  int report)
+                  int report, pid_t parent)
 {
     setpgid(0, 0);
+    /* A killed bbd takes its launcher along (mpiexec's proxies and ranks follow it): a
+     * launcher left running would write into the log of the cell that --resume reruns. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     dup2(out, STDOUT_FILENO);
@@ -94,12 +99,12 @@ int run_exec(const struct run_argv *argv, const struct run_argv *env, const char
         goto out;
     }
     double start = bbd_monotonic_s();
-    pid_t pid = fork();
+    pid_t parent = getpid(), pid = fork();
     if (pid < 0) {
         bbd_err_sys(err, "fork", argv->v[0]);
         goto out;
     }
-    if (pid == 0) child(argv, env, out, errfd, pipefd[1]);
+    if (pid == 0) child(argv, env, out, errfd, pipefd[1], parent);
     setpgid(pid, pid); /* also here: no race with kill(-pid) below */
     close(pipefd[1]);
     pipefd[1] = -1;

@@ -47,6 +47,9 @@ static void record_blank(struct run_record *r)
     r->validated = -1;
 }
 
+/* 2^53: JSON numbers are doubles, exact as whole numbers up to here (and castable). */
+#define JSON_INT_MAX 9007199254740992.0
+
 static int fail(char *why, size_t len, const char *fmt, const char *a)
 {
     snprintf(why, len, fmt, a);
@@ -110,9 +113,9 @@ int run_import_json_line(const char *line, struct run_record *rec, char *why, si
         goto out;
     }
     const cJSON *size = cJSON_GetObjectItemCaseSensitive(o, "size");
-    if (!cJSON_IsNumber(size) || size->valuedouble < 0 ||
+    if (!cJSON_IsNumber(size) || size->valuedouble < 0 || size->valuedouble > JSON_INT_MAX ||
         size->valuedouble != floor(size->valuedouble)) {
-        fail(why, why_len, "%s", "\"size\": missing or not a whole number >= 0");
+        fail(why, why_len, "%s", "\"size\": missing or not a whole number from 0 to 2^53");
         goto out;
     }
     rec->size = (long long)size->valuedouble;
@@ -126,7 +129,10 @@ int run_import_json_line(const char *line, struct run_record *rec, char *why, si
         {"p99", &rec->p99, 0},     {"ci95", &rec->ci95, 0}, {"msg_rate", &rec->msg_rate, 0}};
     for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, nums[i].key);
-        if (cJSON_IsNumber(v)) {
+        if (cJSON_IsNumber(v) && nums[i].required && !isfinite(v->valuedouble)) {
+            fail(why, why_len, "\"%s\": not a finite number", nums[i].key); /* 1e999 */
+            goto out;
+        } else if (cJSON_IsNumber(v)) {
             *nums[i].dst = v->valuedouble;
         } else if (nums[i].required || (v && !cJSON_IsNull(v))) {
             fail(why, why_len, "\"%s\": missing or not a number", nums[i].key);
@@ -141,7 +147,8 @@ int run_import_json_line(const char *line, struct run_record *rec, char *why, si
                 {"ranks", &rec->ranks},           {"errors", &rec->errors}};
     for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, ints[i].key);
-        if (cJSON_IsNumber(v)) *ints[i].dst = (long long)v->valuedouble;
+        if (cJSON_IsNumber(v) && fabs(v->valuedouble) <= JSON_INT_MAX) /* else: absent */
+            *ints[i].dst = (long long)v->valuedouble;
     }
     const cJSON *validated = cJSON_GetObjectItemCaseSensitive(o, "validated");
     if (cJSON_IsBool(validated)) rec->validated = cJSON_IsTrue(validated);
@@ -160,11 +167,43 @@ out:
     return rc;
 }
 
-static void chomp(char *line)
+/* One line without its end-of-line characters, into *line (grown up to RUN_IMPORT_LINE_MAX
+ * bytes). A longer line is read to its end and dropped, not kept: *too_long is set and the
+ * line comes back empty, so a huge or endless line costs no memory. -1 at end of input,
+ * -2 when out of memory. */
+static int read_line(FILE *in, char **line, size_t *cap, bool *too_long)
 {
-    size_t n = strlen(line);
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = '\0';
+    size_t n = 0;
+    int c;
+    *too_long = false;
+    while ((c = getc_unlocked(in)) != EOF && c != '\n') {
+        if (n + 1 >= RUN_IMPORT_LINE_MAX) {
+            *too_long = true;
+            continue;
+        }
+        if (n + 1 >= *cap) {
+            size_t grown = *cap ? 2 * *cap : 256;
+            char *p = realloc(*line, grown);
+            if (p == NULL) return -2;
+            *line = p;
+            *cap = grown;
+        }
+        (*line)[n++] = (char)c;
+    }
+    if (c == EOF && n == 0 && !*too_long) return -1;
+    if (*line == NULL && (*line = malloc(*cap = 1)) == NULL) return -2;
+    while (n && (*line)[n - 1] == '\r')
+        n--;
+    (*line)[*too_long ? 0 : n] = '\0';
+    return 0;
+}
+
+/* Report a dropped line; returns 1 (one bad line). */
+static int line_too_long(FILE *diag, const char *name, int lineno)
+{
+    fprintf(diag, "%s:%d: line longer than %d bytes, not read\n", name, lineno,
+            RUN_IMPORT_LINE_MAX - 1);
+    return 1;
 }
 
 int run_import_jsonl(FILE *in, const char *name, bool lenient, struct run_records *out, FILE *diag)
@@ -172,9 +211,14 @@ int run_import_jsonl(FILE *in, const char *name, bool lenient, struct run_record
     char *line = NULL;
     size_t cap = 0;
     int lineno = 0, bad = 0;
-    while (getline(&line, &cap, in) >= 0) {
+    bool too_long;
+    int got;
+    while ((got = read_line(in, &line, &cap, &too_long)) == 0) {
         lineno++;
-        chomp(line);
+        if (too_long) {
+            bad += line_too_long(diag, name, lineno);
+            continue;
+        }
         const char *p = line + strspn(line, " \t");
         if (!*p || (lenient && *p != '{')) continue;
         struct run_record *r = records_add(out);
@@ -191,7 +235,7 @@ int run_import_jsonl(FILE *in, const char *name, bool lenient, struct run_record
         }
     }
     free(line);
-    return ferror(in) ? -1 : bad;
+    return ferror(in) || got == -2 ? -1 : bad;
 }
 
 /* The test an OSU (or bbd-bench OSU-layout) header line names: the registry entry whose
@@ -214,9 +258,14 @@ int run_import_osu(FILE *in, const char *name, const char *test, const char *pla
     size_t cap = 0;
     int lineno = 0, bad = 0, rows = 0;
     const struct bench_info *found = NULL;
-    while (getline(&line, &cap, in) >= 0) {
+    bool too_long;
+    int got;
+    while ((got = read_line(in, &line, &cap, &too_long)) == 0) {
         lineno++;
-        chomp(line);
+        if (too_long) {
+            bad += line_too_long(diag, name, lineno);
+            continue;
+        }
         const char *p = line + strspn(line, " \t");
         if (!*p) continue;
         if (*p == '#') {
@@ -240,7 +289,7 @@ int run_import_osu(FILE *in, const char *name, const char *test, const char *pla
         rows++;
     }
     free(line);
-    if (ferror(in)) return -1;
+    if (ferror(in) || got == -2) return -1;
     const struct bench_info *t = test ? bench_find(test) : found;
     if (test && t == NULL) {
         fprintf(diag, "%s: --test %s: not a bbd-bench test (%s)\n", name, test, bench_names());

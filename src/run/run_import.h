@@ -34,6 +34,10 @@ void run_records_free(struct run_records *rs);
  * (which key, what was wrong) into why. */
 int run_import_json_line(const char *line, struct run_record *rec, char *why, size_t why_len);
 
+/* Longest line read (bytes, with its end of line); a longer one is a bad line, skipped
+ * without being kept in memory. bbd-bench's records with provenance are a few KB. */
+#define RUN_IMPORT_LINE_MAX (16 * 1024 * 1024)
+
 /* Parse a whole stream. Every bad line is printed to `diag` as "NAME:LINE: reason".
  * JSON: lines that are empty are skipped; with `lenient` (cell stdout, where OSU text
  * is mixed with JSON) lines not starting with '{' are skipped too.

@@ -267,6 +267,8 @@ struct ini_ctx {
     struct run_spec *spec;
     struct bbd_err *err;
     int failed;
+    FILE *file;               /* run_spec_load_file: read through file_line() */
+    int lines, too_long, max; /* lines read; the first one longer than libinih's buffer */
 };
 
 static int spec_ini_line(void *user, const char *section, const char *name, const char *value)
@@ -295,14 +297,38 @@ static int ini_result(int rc, struct ini_ctx *c, const char *what, struct bbd_er
 int run_spec_load_string(struct run_spec *s, const char *text, const char *what,
                          struct bbd_err *err)
 {
-    struct ini_ctx c = {s, err, 0};
+    struct ini_ctx c = {.spec = s, .err = err};
     return ini_result(ini_parse_string(text, spec_ini_line, &c), &c, what, err);
+}
+
+/* libinih reads a line into a buffer of its own fixed size and takes the rest of a longer
+ * line for the next line: stop at such a line instead, to say so. */
+static char *file_line(char *str, int num, void *user)
+{
+    struct ini_ctx *c = user;
+    if (fgets(str, num, c->file) == NULL) return NULL;
+    c->lines++;
+    size_t n = strlen(str);
+    if (n + 1 < (size_t)num || str[n - 1] == '\n') return str;
+    int next = getc(c->file); /* the buffer is full: is there more of this line? */
+    if (next == EOF) return str;
+    ungetc(next, c->file);
+    c->too_long = c->lines, c->max = num - 2;
+    return NULL;
 }
 
 int run_spec_load_file(struct run_spec *s, const char *path, struct bbd_err *err)
 {
-    struct ini_ctx c = {s, err, 0};
-    return ini_result(ini_parse(path, spec_ini_line, &c), &c, path, err);
+    struct ini_ctx c = {.spec = s, .err = err, .file = fopen(path, "r")};
+    if (c.file == NULL) return bbd_err_sys(err, "fopen", path);
+    int rc = ini_parse_stream(file_line, &c, spec_ini_line, &c);
+    fclose(c.file);
+    if (rc == 0 && c.too_long)
+        return bbd_err_set(err, BBD_EXIT_USAGE,
+                           "%s:%d: line longer than %d characters, the INI reader's limit (give "
+                           "such a value on the command line: --KEY VALUE or --set)",
+                           path, c.too_long, c.max);
+    return ini_result(rc, &c, path, err);
 }
 
 int run_spec_set_option(struct run_spec *s, const char *name, const char *value,

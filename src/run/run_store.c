@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,69 @@ static bool network_fs(const char *path)
     return false;
 }
 
+/* A store on read-only media (a results folder mounted read-only, a file without write
+ * permission) can still be read: a WAL file there cannot get its -shm index, so SQLite
+ * is told the file will not change (immutable) instead. Writers then fail on their first
+ * INSERT with "attempt to write a readonly database". */
+static bool read_only_media(const char *path)
+{
+    char dir[4200];
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == dir)
+        dir[1] = 0;
+    else
+        *slash = 0;
+    return access(path, F_OK) == 0 && (access(path, W_OK) != 0 || access(dir, W_OK) != 0);
+}
+
+/* "file:PATH?immutable=1" with the characters a URI path may not hold escaped. */
+static char *immutable_uri(const char *path)
+{
+    size_t n = strlen(path);
+    char *uri = malloc(3 * n + 32), *o = uri;
+    if (uri == NULL) return NULL;
+    o += sprintf(o, "file:");
+    for (const char *p = path; *p; p++)
+        if (strchr("%?# ", *p) || (unsigned char)*p < 0x20)
+            o += sprintf(o, "%%%02X", (unsigned char)*p);
+        else
+            *o++ = *p;
+    strcpy(o, "?immutable=1");
+    return uri;
+}
+
+static int store_connect(struct run_store *st, bool read_only, struct bbd_err *err)
+{
+    char *uri = read_only ? immutable_uri(st->path) : NULL;
+    if (read_only && uri == NULL) return bbd_err_set(err, BBD_EXIT_ENV, "malloc: out of memory");
+    int flags = read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(read_only ? uri : st->path, &st->db, flags, NULL);
+    free(uri);
+    if (rc != SQLITE_OK) return db_fail(st, err, "open");
+    /* Several bbd run / import / report may share the file: a writer waits for another
+     * (each cell is one short transaction) instead of failing at once. */
+    sqlite3_busy_timeout(st->db, 60000);
+    if (!read_only && !network_fs(st->path)) {
+        sqlite3_stmt *s = NULL;
+        if (prepare(st, &s, "PRAGMA journal_mode=WAL", err) < 0) return -1;
+        if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) &&
+            !strcmp((const char *)sqlite3_column_text(s, 0), "wal"))
+            st->journal = "wal";
+        sqlite3_finalize(s);
+    }
+    if (exec_sql(st, read_only ? "BEGIN" : "PRAGMA synchronous=FULL; BEGIN IMMEDIATE", err) < 0 ||
+        exec_sql(st, schema_sql, err) < 0 || schema_check(st, err) < 0 ||
+        exec_sql(st, "COMMIT", err) < 0) {
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
 int run_store_open(const char *path, struct run_store **out, struct bbd_err *err)
 {
     struct run_store *st = calloc(1, sizeof(*st));
@@ -140,30 +204,17 @@ int run_store_open(const char *path, struct run_store **out, struct bbd_err *err
     st->path = strdup(path);
     st->lock_fd = -1;
     st->journal = "delete";
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
-        db_fail(st, err, "open");
-        run_store_close(st);
-        return -1;
+    int rc = st->path ? store_connect(st, false, err)
+                      : bbd_err_set(err, BBD_EXIT_ENV, "strdup: out of memory");
+    if (rc < 0 && st->path && read_only_media(path)) {
+        struct bbd_err first = *err;
+        sqlite3_close(st->db);
+        st->db = NULL;
+        st->journal = "immutable";
+        rc = store_connect(st, true, err);
+        if (rc < 0) *err = first; /* the read-write failure says more */
     }
-    /* Several bbd run / import / report may share the file: a writer waits for another
-     * (each cell is one short transaction) instead of failing at once. */
-    sqlite3_busy_timeout(st->db, 60000);
-    if (!network_fs(path)) {
-        sqlite3_stmt *s = NULL;
-        if (prepare(st, &s, "PRAGMA journal_mode=WAL", err) < 0) {
-            run_store_close(st);
-            return -1;
-        }
-        if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) &&
-            !strcmp((const char *)sqlite3_column_text(s, 0), "wal"))
-            st->journal = "wal";
-        sqlite3_finalize(s);
-    }
-    if (exec_sql(st, "PRAGMA synchronous=FULL; BEGIN IMMEDIATE", err) < 0 ||
-        exec_sql(st, schema_sql, err) < 0 || schema_check(st, err) < 0 ||
-        exec_sql(st, "COMMIT", err) < 0) {
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    if (rc < 0) {
         run_store_close(st);
         return -1;
     }

@@ -1,0 +1,1 @@
+# basic: the image as built; nothing from the host is injected.
