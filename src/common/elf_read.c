@@ -668,3 +668,37 @@ int elf_symbol_strings(const char *path, const char *const *symbols, char **valu
     munmap(base, size);
     return rc;
 }
+
+long elf_rodata_find(const char *path, const void *needle, size_t n, char *after, size_t len,
+                     bool *found, struct bbd_err *err)
+{
+    void *base;
+    size_t size;
+    struct elf_map m;
+    long copied = 0;
+    *found = false;
+    if (len) after[0] = '\0';
+    if (map_file(path, &base, &size, err)) return -1;
+    if (map_open(&m, base, size, path, err)) {
+        munmap(base, size);
+        return -1;
+    }
+    for (size_t i = 0; i < m.n_phdr && !*found; i++) {
+        const Elf64_Phdr *p = &m.phdr[i];
+        if (p->p_type != PT_LOAD || p->p_flags != PF_R || !in_bounds(&m, p->p_offset, p->p_filesz))
+            continue;
+        const unsigned char *seg = m.base + p->p_offset;
+        const unsigned char *hit = memmem(seg, p->p_filesz, needle, n);
+        if (hit == NULL) continue;
+        *found = true;
+        size_t room = (size_t)(seg + p->p_filesz - (hit + n));
+        if (len) {
+            copied = (long)(room < len - 1 ? room : len - 1);
+            memcpy(after, hit + n, (size_t)copied);
+            after[copied] = '\0';
+        }
+    }
+    map_close(&m);
+    munmap(base, size);
+    return copied;
+}

@@ -121,4 +121,12 @@ uint32_t elf_sysv_hash(const char *name);
 int elf_symbol_strings(const char *path, const char *const *symbols, char **values, size_t n,
                        struct bbd_err *err);
 
+/* Search the file's read-only data (its PT_LOAD segments mapped read-only, not
+ * executable: .rodata) for the N bytes of NEEDLE. On the first hit, copy up to LEN - 1
+ * bytes that follow it into AFTER (NUL-terminated; NULs inside are kept) and return the
+ * number copied (>= 0); 0 bytes and no hit are told apart by *FOUND. -1 with ERR when the
+ * file cannot be read as ELF. For version strings libraries keep without a symbol. */
+long elf_rodata_find(const char *path, const void *needle, size_t n, char *after, size_t len,
+                     bool *found, struct bbd_err *err);
+
 #endif

@@ -32,6 +32,10 @@ static void usage(FILE *f, const char *cmd)
         "  --host-fabric PATH    host libfabric library or prefix (default: ld.so.cache)\n"
         "  --host-gtl PATH       host GTL library (default: CRAY_MPICH_DIR/../../gtl, "
         "ld.so.cache)\n"
+        "  --abi-check P         bind mode's MPI version policy: major (default: soname majors\n"
+        "                        agree), full (also refuse a host MPI older than the image's),\n"
+        "                        strict (also the same release series); the symbol check\n"
+        "                        always runs\n"
         "  --inject-glibc        inject the host's glibc instead of refusing a newer one\n"
         "  --inject-dir DIR      where host libraries absent from the image land (%s)\n"
         "  --bind SRC:DST        extra read-only bind (part of the image as the program sees it)\n"
@@ -62,7 +66,19 @@ static const char *default_profile_dir(void)
 /* Parse options; returns -1 on a usage error (message printed). */
 static int parse(int argc, char **argv, const char *cmd, struct cmd_args *a)
 {
-    enum { O_GTL = 256, O_HMPI, O_HFAB, O_HGTL, O_GLIBC, O_IDIR, O_PDIR, O_TIME, O_REF, O_DRY };
+    enum {
+        O_GTL = 256,
+        O_HMPI,
+        O_HFAB,
+        O_HGTL,
+        O_GLIBC,
+        O_IDIR,
+        O_PDIR,
+        O_TIME,
+        O_REF,
+        O_DRY,
+        O_ABI
+    };
     static const struct option opts[] = {
         {"mode", required_argument, NULL, 'm'},
         {"gtl", no_argument, NULL, O_GTL},
@@ -72,6 +88,7 @@ static int parse(int argc, char **argv, const char *cmd, struct cmd_args *a)
         {"host-fabric", required_argument, NULL, O_HFAB},
         {"host-gtl", required_argument, NULL, O_HGTL},
         {"inject-glibc", no_argument, NULL, O_GLIBC},
+        {"abi-check", required_argument, NULL, O_ABI},
         {"inject-dir", required_argument, NULL, O_IDIR},
         {"bind", required_argument, NULL, 'b'},
         {"profile", required_argument, NULL, 'p'},
@@ -121,6 +138,13 @@ static int parse(int argc, char **argv, const char *cmd, struct cmd_args *a)
             break;
         case O_GLIBC:
             a->o.inject_glibc = true;
+            break;
+        case O_ABI:
+            if (abi_check_parse(optarg, &a->o.abi_check)) {
+                fprintf(stderr, "bbd %s: --abi-check %s: one of major, full, strict\n", cmd,
+                        optarg);
+                return -1;
+            }
             break;
         case O_IDIR:
             a->o.inject_dir = optarg;
@@ -204,6 +228,8 @@ static int prepare(int argc, char **argv, const char *cmd, struct cmd_args *a, s
     if (a->time) fprintf(stderr, "bbd %s: planning took %.3f ms\n", cmd, plan->elapsed_ms);
     if (rc) {
         fprintf(stderr, "bbd %s: %s\n", cmd, err->msg);
+        for (size_t i = 0; i < plan->n_refusal; i++)
+            fprintf(stderr, "bbd %s:   %s\n", cmd, plan->refusal[i]);
         return err->code ? err->code : BBD_EXIT_FAIL;
     }
     return -1;

@@ -5,6 +5,7 @@
 #include "jsonw.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,6 +191,27 @@ static int write_env(const struct plan *plan, FILE *out, struct bbd_err *err)
     return 0;
 }
 
+/* One MPI library as its file says it is, or null. */
+static void json_mpi(struct jsonw *w, const char *key, const struct plan_mpi *m)
+{
+    jsonw_key(w, key);
+    if (!m->known) {
+        jsonw_null(w);
+        return;
+    }
+    char abi[48] = "";
+    for (int i = 0, n = 0; i < 3 && m->v.abi[i] >= 0 && n >= 0 && (size_t)n < sizeof(abi); i++)
+        n += snprintf(abi + n, sizeof(abi) - (size_t)n, "%s%d", i ? "." : "", m->v.abi[i]);
+    jsonw_obj_begin(w);
+    jsonw_kstr(w, "path", m->path);
+    jsonw_kstr(w, "family", m->v.family[0] ? m->v.family : NULL);
+    jsonw_kstr(w, "release", m->v.release[0] ? m->v.release : NULL);
+    jsonw_kstr(w, "mpich_base", m->v.base[0] ? m->v.base : NULL);
+    jsonw_kstr(w, "device", m->v.device[0] ? m->v.device : NULL);
+    jsonw_kstr(w, "abi", abi[0] ? abi : NULL);
+    jsonw_obj_end(w);
+}
+
 static int write_json(const struct plan *plan, FILE *out, struct bbd_err *err)
 {
     struct jsonw w;
@@ -199,6 +221,12 @@ static int write_json(const struct plan *plan, FILE *out, struct bbd_err *err)
     jsonw_kstr(&w, "mode", plan_mode_name(plan->mode));
     jsonw_kbool(&w, "gtl", plan->gtl);
     jsonw_kstr(&w, "image", plan->image);
+    jsonw_kstr(&w, "abi_check", plan->mode == PLAN_BIND ? abi_check_name(plan->abi_check) : NULL);
+    jsonw_key(&w, "mpi");
+    jsonw_obj_begin(&w);
+    json_mpi(&w, "image", &plan->mpi_image);
+    json_mpi(&w, "host", &plan->mpi_host);
+    jsonw_obj_end(&w);
     jsonw_key(&w, "binds");
     jsonw_arr_begin(&w);
     for (size_t i = 0; i < plan->n_binds; i++) {
@@ -213,6 +241,14 @@ static int write_json(const struct plan *plan, FILE *out, struct bbd_err *err)
     jsonw_obj_begin(&w);
     for (size_t i = 0; i < plan->n_env; i++)
         jsonw_kstr(&w, plan->env[i].name, plan->env[i].value);
+    jsonw_obj_end(&w);
+    jsonw_key(&w, "symbols");
+    jsonw_obj_begin(&w);
+    jsonw_kint(&w, "replaced", (long long)plan->symbols.pairs);
+    jsonw_kint(&w, "objects", (long long)plan->symbols.consumers);
+    jsonw_kint(&w, "references", (long long)plan->symbols.refs);
+    jsonw_kint(&w, "answered_elsewhere", (long long)plan->symbols.elsewhere);
+    jsonw_kint(&w, "weak_missing", (long long)plan->symbols.weak_missing);
     jsonw_obj_end(&w);
     jsonw_key(&w, "explain");
     jsonw_arr_begin(&w);

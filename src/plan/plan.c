@@ -8,13 +8,15 @@
  * 3. Follow the dependencies of every injected host file as the image's loader
  *    would: a library the image has and that satisfies every version asked of it
  *    is used from the image; otherwise the host's copy is injected too.
- * 4. Check (checks.h), then add the profile's paths and environment. */
+ * 4. Check (checks.h: versions; symcheck.h: symbols; mpiver.h: --abi-check), then add
+ *    the profile's paths and environment. */
 #include "plan.h"
 
 #include "checks.h"
 #include "hostmpi.h"
 #include "ldsearch.h"
 #include "profile.h"
+#include "symcheck.h"
 
 #include <elf.h>
 #include <fnmatch.h>
@@ -55,21 +57,36 @@ int plan_mode_parse(const char *name, enum plan_mode *mode)
     return -1;
 }
 
-static void explain(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void explain(struct builder *b, const char *fmt, ...)
+/* Append a printf-formatted line to a vector of lines (explain, refusal details). */
+static void push_line(char ***vec, size_t *n, const char *fmt, va_list ap)
 {
     char *line = NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vasprintf(&line, fmt, ap);
-    va_end(ap);
-    char **v = n >= 0 ? realloc(b->p->explain, (b->p->n_explain + 1) * sizeof(*v)) : NULL;
+    int len = vasprintf(&line, fmt, ap);
+    char **v = len >= 0 ? realloc(*vec, (*n + 1) * sizeof(*v)) : NULL;
     if (v == NULL) {
         free(line);
         return;
     }
-    b->p->explain = v;
-    v[b->p->n_explain++] = line;
+    *vec = v;
+    v[(*n)++] = line;
+}
+
+static void explain(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void explain(struct builder *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    push_line(&b->p->explain, &b->p->n_explain, fmt, ap);
+    va_end(ap);
+}
+
+static void refusal(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void refusal(struct builder *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    push_line(&b->p->refusal, &b->p->n_refusal, fmt, ap);
+    va_end(ap);
 }
 
 static int add_bind(struct builder *b, const char *src, const char *dst, bool named,
@@ -205,8 +222,8 @@ static int follow_injected(struct builder *b)
     return 0;
 }
 
-/* Step 4a: versions asked of every injected file, and by it, must be there. */
-static int check_injected(struct builder *b)
+/* Step 4a: versions every injected file asks of any library must be there. */
+static int check_host_versions(struct builder *b)
 {
     char cdesc[PATH_MAX + 16], pdesc[2 * PATH_MAX + 32];
     for (size_t i = 0; i < b->inj.n_objs; i++) {
@@ -236,7 +253,14 @@ static int check_injected(struct builder *b)
             if (rc) return -1;
         }
     }
-    /* Image objects keep asking the replaced files for what they asked the originals. */
+    return 0;
+}
+
+/* Step 4c: image objects keep asking the replaced files for the versions they asked the
+ * originals for. */
+static int check_replaced_versions(struct builder *b)
+{
+    char cdesc[PATH_MAX + 16], pdesc[2 * PATH_MAX + 32];
     for (size_t r = 0; r < b->n_replaced; r++) {
         const struct ld_obj *orig = &b->img.objs[b->replaced[r].img];
         const struct ld_obj *host = &b->inj.objs[b->replaced[r].inj];
@@ -249,6 +273,73 @@ static int check_injected(struct builder *b)
         }
     }
     return 0;
+}
+
+#define SYM_LIST_MAX 20 /* missing symbols listed one per line, then a count */
+
+/* The highest version PROVIDER (a host file) defines of VERSION's kind, for messages. */
+static void version_hint(const struct builder *b, const char *provider, const char *symbol,
+                         char *out, size_t len)
+{
+    out[0] = '\0';
+    const char *at = strchr(symbol, '@');
+    for (size_t i = 0; at && i < b->inj.n_objs; i++) {
+        const struct elf_info *e = &b->inj.objs[i].elf;
+        if (strcmp(b->inj.objs[i].host, provider) || elf_defines_version(e, at + 1)) continue;
+        char prefix[64];
+        snprintf(prefix, sizeof(prefix), "%.*s", (int)strcspn(at + 1, "0123456789"), at + 1);
+        const char *top = elf_highest_version(e, prefix);
+        snprintf(out, len, "; the host file defines versions only up to %s", top ? top : "(none)");
+        return;
+    }
+}
+
+/* Step 4b: every symbol an image object bound to a replaced file must still be defined. */
+static int check_symbols(struct builder *b)
+{
+    struct sym_report rep;
+    if (symcheck_run(&b->img, &b->inj, &rep, b->err)) return -1;
+    b->p->symbols = (struct plan_symbols){rep.n_pairs, rep.n_consumers, rep.n_refs, rep.n_elsewhere,
+                                          rep.n_missing - rep.n_strong};
+    if (rep.n_pairs == 0) {
+        symcheck_free(&rep);
+        return 0;
+    }
+    explain(b,
+            "symbol check: %zu replaced librar%s, %zu image object%s, %zu reference%s bound to "
+            "the replaced files: %zu missing, %zu answered by another object after the "
+            "replacement",
+            rep.n_pairs, rep.n_pairs == 1 ? "y" : "ies", rep.n_consumers,
+            rep.n_consumers == 1 ? "" : "s", rep.n_refs, rep.n_refs == 1 ? "" : "s", rep.n_strong,
+            rep.n_elsewhere);
+    for (size_t i = rep.n_strong; i < rep.n_missing && i < rep.n_strong + SYM_LIST_MAX; i++)
+        explain(b,
+                "weak reference %s of image %s is not defined by host %s: reported, not refused "
+                "(it stays NULL)",
+                rep.missing[i].symbol, rep.missing[i].consumer, rep.missing[i].provider);
+    int rc = 0;
+    if (rep.n_strong) {
+        const struct sym_missing *m = &rep.missing[0];
+        char hint[128];
+        for (size_t i = 0; rep.n_strong > 1 && i < rep.n_strong && i < SYM_LIST_MAX; i++) {
+            version_hint(b, rep.missing[i].provider, rep.missing[i].symbol, hint, sizeof(hint));
+            refusal(
+                b, "missing symbol %s: needed by image %s, not defined by host %s (replacing %s)%s",
+                rep.missing[i].symbol, rep.missing[i].consumer, rep.missing[i].provider,
+                rep.missing[i].replaced, hint);
+        }
+        if (rep.n_strong > SYM_LIST_MAX)
+            refusal(b, "... and %zu more missing symbols", rep.n_strong - SYM_LIST_MAX);
+        version_hint(b, m->provider, m->symbol, hint, sizeof(hint));
+        rc = bbd_err_set(b->err, BBD_EXIT_FAIL,
+                         "refused: %zu symbol%s the image binds to the replaced %s %s missing from "
+                         "host %s: %s (needed by image %s)%s%s",
+                         rep.n_strong, rep.n_strong == 1 ? "" : "s", m->replaced,
+                         rep.n_strong == 1 ? "is" : "are", m->provider, m->symbol, m->consumer,
+                         hint, rep.n_strong > 1 ? "; all listed below" : "");
+    }
+    symcheck_free(&rep);
+    return rc;
 }
 
 /* The image object whose soname (or asked name) matches glob PATTERN, -1 if none. */
@@ -288,6 +379,33 @@ static int replace(struct builder *b, int img, const char *host_path, const char
     return 0;
 }
 
+/* What MPI file FILE (read at HOST) says it is. */
+static int read_mpi(struct builder *b, struct plan_mpi *pm, const char *file, const char *host)
+{
+    snprintf(pm->path, sizeof(pm->path), "%s", file);
+    if (mpi_version_read(host, file, &pm->v, b->err)) return -1;
+    pm->known = true;
+    return 0;
+}
+
+/* The MPI versions of bind mode, read from both files, and the --abi-check policy. */
+static int check_mpi_versions(struct builder *b, int img, const char *host_path)
+{
+    char real[PATH_MAX], ht[256], it[256], why[512];
+    if (realpath(host_path, real) == NULL) return bbd_err_sys(b->err, "realpath", host_path);
+    const struct ld_obj *o = &b->img.objs[img];
+    if (read_mpi(b, &b->p->mpi_image, o->path, o->host) || read_mpi(b, &b->p->mpi_host, real, real))
+        return -1;
+    mpi_version_text(&b->p->mpi_image.v, it, sizeof(it));
+    mpi_version_text(&b->p->mpi_host.v, ht, sizeof(ht));
+    explain(b, "MPI versions: image %s: %s; host %s: %s", o->path, it, real, ht);
+    if (mpi_version_check(b->o->abi_check, &b->p->mpi_host.v, real, &b->p->mpi_image.v, o->path,
+                          why, sizeof(why), b->err))
+        return -1;
+    explain(b, "%s", why);
+    return 0;
+}
+
 static int rules_bind(struct builder *b)
 {
     char path[PATH_MAX], how[PATH_MAX + 64];
@@ -306,7 +424,7 @@ static int rules_bind(struct builder *b)
         path, h.soname ? h.soname : base, b->img.objs[img].path,
         b->img.objs[img].elf.soname ? b->img.objs[img].elf.soname : b->img.objs[img].name, b->err);
     elf_free(&h);
-    if (rc || replace(b, img, path, "host MPI")) return -1;
+    if (rc || check_mpi_versions(b, img, path) || replace(b, img, path, "host MPI")) return -1;
     if (b->o->host_fabric) { /* an explicit libfabric also replaces the image's */
         int fab = image_obj_matching(b, "libfabric.so.*");
         if (host_find_fabric(&b->host, b->o->host_fabric, path, how, sizeof(how), b->err) <= 0)
@@ -318,7 +436,14 @@ static int rules_bind(struct builder *b)
 
 static int rules_hybrid(struct builder *b)
 {
-    int fab = image_obj_matching(b, "libfabric.so.*");
+    int mpi = image_mpi(b), fab = image_obj_matching(b, "libfabric.so.*");
+    if (mpi >= 0) { /* the image's MPI stays: its version is reported, not checked */
+        char it[256];
+        const struct ld_obj *o = &b->img.objs[mpi];
+        if (read_mpi(b, &b->p->mpi_image, o->path, o->host)) return -1;
+        mpi_version_text(&b->p->mpi_image.v, it, sizeof(it));
+        explain(b, "MPI version: image %s: %s (kept)", o->path, it);
+    }
     if (fab < 0)
         return bbd_err_set(b->err, BBD_EXIT_FAIL,
                            "refused: hybrid mode: the image's program loads no libfabric.so.N in "
@@ -472,7 +597,8 @@ static int build(struct builder *b)
     }
     if (image_closure(b)) return -1;
     if ((o->mode == PLAN_BIND ? rules_bind(b) : rules_hybrid(b)) || (o->gtl && rules_gtl(b)) ||
-        follow_injected(b) || check_injected(b) || apply_profile(b))
+        follow_injected(b) || check_host_versions(b) || check_symbols(b) ||
+        check_replaced_versions(b) || apply_profile(b))
         return -1;
     if (b->uses_inject_dir) return set_env(b, "LD_LIBRARY_PATH", o->inject_dir);
     return 0;
@@ -485,6 +611,7 @@ int plan_build(const struct plan_opts *opts, struct plan *out, struct bbd_err *e
     memset(out, 0, sizeof(*out));
     out->mode = opts->mode;
     out->gtl = opts->gtl;
+    out->abi_check = opts->abi_check;
     out->image = strdup(opts->image ? opts->image : "");
     struct plan_opts o = *opts;
     if (o.inject_dir == NULL) o.inject_dir = PLAN_DEFAULT_INJECT_DIR;
@@ -522,5 +649,8 @@ void plan_free(struct plan *plan)
     for (size_t i = 0; i < plan->n_explain; i++)
         free(plan->explain[i]);
     free(plan->explain);
+    for (size_t i = 0; i < plan->n_refusal; i++)
+        free(plan->refusal[i]);
+    free(plan->refusal);
     memset(plan, 0, sizeof(*plan));
 }

@@ -8,7 +8,10 @@
 #define BBD_PLAN_H
 
 #include "bbd_err.h"
+#include "mpiver.h"
 #include "rootfs.h"
+
+#include <limits.h>
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,6 +32,7 @@ struct plan_opts {
     size_t n_extra_profiles;
     const struct fs_bind *user_binds; /* --bind SRC:DST, part of the container's view */
     size_t n_user_binds;
+    enum abi_check abi_check; /* bind mode's MPI version policy (default major) */
 };
 
 struct plan_bind {
@@ -51,6 +55,17 @@ struct plan {
     size_t n_env;
     char **explain; /* one line per decision: why each file is injected or skipped */
     size_t n_explain;
+    char **refusal; /* a refusal's details, one line each (the missing symbols) */
+    size_t n_refusal;
+    enum abi_check abi_check;
+    struct plan_mpi { /* the MPI libraries, as their files say (bind and hybrid modes) */
+        bool known;
+        char path[PATH_MAX]; /* path in the container (image) or on the host */
+        struct mpi_version v;
+    } mpi_image, mpi_host;
+    struct plan_symbols { /* the symbol check (symcheck.h) */
+        size_t pairs, consumers, refs, elsewhere, weak_missing;
+    } symbols;
     double elapsed_ms; /* time plan_build took */
 };
 
@@ -60,7 +75,8 @@ const char *plan_mode_name(enum plan_mode mode);
 int plan_mode_parse(const char *name, enum plan_mode *mode);
 
 /* Build the plan. On refusal returns -1 with BBD_EXIT_FAIL and a message naming
- * both files and the missing item; BBD_EXIT_USAGE / BBD_EXIT_ENV for bad input. */
+ * both files and the missing item (details, e.g. every missing symbol, in
+ * plan->refusal); BBD_EXIT_USAGE / BBD_EXIT_ENV for bad input. */
 int plan_build(const struct plan_opts *opts, struct plan *out, struct bbd_err *err);
 void plan_free(struct plan *plan);
 

@@ -25,9 +25,24 @@ so "$t/host/gtl/libmpi_gtl_hsa.so.0" libmpi_gtl_hsa.so.0 'int gtl(void){return 0
 img=$t/image/usr/lib/x86_64-linux-gnu
 so "$img/libfabric.so.1.7.0" libfabric.so.1 'int fi_getinfo(void){return 7;} int fi_new(void){return 1;}' -Wl,--version-script="$t/fab17.map"
 ln -s libfabric.so.1.7.0 "$img/libfabric.so.1"
-so "$img/libmpich.so.12.4.1" libmpich.so.12 'int fi_new(void); int MPI_Init(void){return fi_new();}' -L"$img" -l:libfabric.so.1
+# The image's MPI also has functions the host's lacks (MPI 4.1's MPI_Status_get_source, 24
+# MPIX_fNN, an optional MPIX_optional): the symbol check's cases.
+extra=$(for i in $(seq -w 1 24); do printf 'int MPIX_f%s(void){return %d;} ' "$i" "$((10#$i))"; done)
+# Its release sits in its read-only data as MPICH >= 4.1 keeps it (no symbol): the libtool
+# version c:r:a of libmpich.so.12.4.1, the release date, the release.
+mpich_ver='__attribute__((used)) static const char v[] = "\000" "16:1:4" "\000" "Wed Apr 17 15:30:02 CDT 2024" "\000" "4.2.1" "\000" "--with-device=ch4:ofi";'
+so "$img/libmpich.so.12.4.1" libmpich.so.12 "int fi_new(void); int MPI_Init(void){return fi_new();}
+int MPI_Status_get_source(void){return 41;} int MPIX_optional(void){return 1;} $extra $mpich_ver" -L"$img" -l:libfabric.so.1
 ln -s libmpich.so.12.4.1 "$img/libmpich.so.12"
 so "$t/image/usr/bin/app" app 'int MPI_Init(void); int main(void){return MPI_Init();}' -L"$img" -l:libmpich.so.12
+so "$t/image/usr/bin/app41" app41 'int MPI_Init(void); int MPI_Status_get_source(void);
+int main(void){return MPI_Init() + MPI_Status_get_source();}' -L"$img" -l:libmpich.so.12
+so "$t/image/usr/bin/appweak" appweak 'int MPI_Init(void); int MPIX_optional(void) __attribute__((weak));
+int main(void){return MPI_Init() + (MPIX_optional ? MPIX_optional() : 0);}' -L"$img" -l:libmpich.so.12
+calls=$(for i in $(seq -w 1 24); do printf 'MPIX_f%s() + ' "$i"; done)
+decls=$(for i in $(seq -w 1 24); do printf 'int MPIX_f%s(void); ' "$i"; done)
+so "$t/image/usr/bin/appmany" appmany "int MPI_Status_get_source(void); $decls
+int main(void){return $calls MPI_Status_get_source();}" -L"$img" -l:libmpich.so.12
 
 run() { env -u LD_LIBRARY_PATH "$bbd" plan --profile-dir "$src/profiles" --image "$t/image" --app /usr/bin/app "$@"; }
 check() { # check NAME: compare stdin with expected/NAME (@T@ = the temp dir)
@@ -41,12 +56,54 @@ for f in apptainer singularity podman docker bwrap env json; do
 done
 run --mode basic --format json | check basic.json
 run --mode hybrid --host-fabric "$t/host/lib/libfabric.so.1" --format bwrap 2>"$t/err" && fail "hybrid FABRIC_1.7 accepted"
-grep -qF "refused: image /usr/lib/x86_64-linux-gnu/libmpich.so.12.4.1 needs FABRIC_1.7 from libfabric.so.1, but host $t/host/lib/libfabric.so.1 (replacing /usr/lib/x86_64-linux-gnu/libfabric.so.1.7.0) defines only up to FABRIC_1.6" "$t/err" \
+grep -qF "refused: 1 symbol the image binds to the replaced /usr/lib/x86_64-linux-gnu/libfabric.so.1.7.0 is missing from host $t/host/lib/libfabric.so.1: fi_new@FABRIC_1.7 (needed by image /usr/lib/x86_64-linux-gnu/libmpich.so.12.4.1); the host file defines versions only up to FABRIC_1.6" "$t/err" \
   || fail "FABRIC_1.7 message: $(cat "$t/err")"
 set +e; run --mode bind --host-mpi "$t/host/lib/libmpi.so.40" 2>"$t/err"; rc=$?; set -e
 [ "$rc" -eq 1 ] || fail "Open MPI host: exit $rc, want 1"
 grep -qF "MPI ABI mismatch: host $t/host/lib/libmpi.so.40 is Open MPI ABI (libmpi.so.40, major 40) but the image's /usr/lib/x86_64-linux-gnu/libmpich.so.12.4.1 is MPICH ABI" "$t/err" \
   || fail "ABI message: $(cat "$t/err")"
+# Symbol check: the image program calls a function of its MPI that the host's MPI lacks.
+refused() { # refused APP ARGS...: run bind mode for APP, expect exit 1, stderr in $t/err
+  local app=$1; shift
+  set +e; env -u LD_LIBRARY_PATH "$bbd" plan --profile-dir "$src/profiles" --image "$t/image" \
+    --app "$app" --mode bind --host-mpi "$t/host/lib/libmpi.so.12" "$@" >"$t/out" 2>"$t/err"; rc=$?; set -e
+  [ "$rc" -eq 1 ] || fail "$app: exit $rc, want 1: $(cat "$t/err")"
+  [ -s "$t/out" ] && fail "$app: a refused plan was written: $(cat "$t/out")"
+  return 0
+}
+refused /usr/bin/app41
+grep -qF "refused: 1 symbol the image binds to the replaced /usr/lib/x86_64-linux-gnu/libmpich.so.12.4.1 is missing from host $t/host/lib/libmpi.so.12: MPI_Status_get_source (needed by image /usr/bin/app41)" "$t/err" \
+  || fail "symbol message: $(cat "$t/err")"
+refused /usr/bin/appmany
+grep -qF "refused: 25 symbols the image binds" "$t/err" || fail "25 symbols: $(cat "$t/err")"
+[ "$(grep -cE '^bbd plan:   missing symbol (MPIX_f[0-9]+|MPI_Status_get_source): needed by image /usr/bin/appmany, not defined by host' "$t/err")" -eq 20 ] \
+  || fail "not 20 symbols listed: $(cat "$t/err")"
+grep -qF "bbd plan:   ... and 5 more missing symbols" "$t/err" || fail "count line: $(cat "$t/err")"
+# A weak reference is reported, not refused.
+run --mode bind --host-mpi "$t/host/lib/libmpi.so.12" --app /usr/bin/appweak --format json --explain \
+  >"$t/out" 2>"$t/err" || fail "weak reference refused: $(cat "$t/err")"
+grep -qF "weak reference MPIX_optional of image /usr/bin/appweak is not defined by host $t/host/lib/libmpi.so.12: reported, not refused" "$t/err" \
+  || fail "weak reference not reported: $(cat "$t/err")"
+jq -e '.symbols.weak_missing == 1 and .symbols.replaced == 2' "$t/out" >/dev/null || fail "symbols in JSON: $(cat "$t/out")"
+# --abi-check full needs versions: these stand-ins have none, and the host's file name no minor.
+refused /usr/bin/app --abi-check full
+grep -qF "refused: --abi-check full: cannot compare host MPI $t/host/lib/libmpi.so.12" "$t/err" \
+  || fail "abi-check full message: $(cat "$t/err")"
+set +e; run --mode bind --abi-check newest >/dev/null 2>"$t/err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -qF -- "--abi-check newest: one of major, full, strict" "$t/err" || fail "bad --abi-check: $rc $(cat "$t/err")"
+# Versions read from the files: a cray-mpich stand-in (its version in a literal) is older
+# than the image's MPICH 4.2.1: accepted by the default policy, refused by full.
+so "$t/host/lib/libmpi_cray.so.12.0.0" libmpi_cray.so.12 '__attribute__((used)) static const char v[] =
+"MPI VERSION    : CRAY MPICH version 8.1.27.13 (ANL base 3.4a2)"; int MPI_Init(void){return 1;}'
+run --mode bind --host-mpi "$t/host/lib/libmpi_cray.so.12.0.0" --format json --explain >"$t/out" 2>"$t/err" \
+  || fail "cray stand-in refused: $(cat "$t/err")"
+grep -qF "MPI versions: image /usr/lib/x86_64-linux-gnu/libmpich.so.12.4.1: MPICH 4.2.1 (ch4:ofi), ABI 12.4.1; host $t/host/lib/libmpi_cray.so.12.0.0: Cray MPICH 8.1.27.13 (based on MPICH 3.4a2), ABI 12.0.0" "$t/err" \
+  || fail "versions explained: $(cat "$t/err")"
+jq -e '.abi_check == "major" and .mpi.host.family == "Cray MPICH" and .mpi.host.release == "8.1.27.13" and .mpi.host.mpich_base == "3.4a2" and .mpi.image.release == "4.2.1"' "$t/out" >/dev/null \
+  || fail "versions in JSON: $(cat "$t/out")"
+refused /usr/bin/app --host-mpi "$t/host/lib/libmpi_cray.so.12.0.0" --abi-check full
+grep -qF "refused: --abi-check full: host MPI $t/host/lib/libmpi_cray.so.12.0.0 (Cray MPICH 8.1.27.13 (based on MPICH 3.4a2), ABI 12.0.0) is older than the image's" "$t/err" \
+  || fail "abi-check full (cray): $(cat "$t/err")"
 # Separators: a ':' in a bound path cannot be written in APPTAINER_BIND.
 mkdir -p "$t/odd:dir" && cp "$t/host/lib/libmpi.so.12" "$t/host/lib/libfabric.so.1" "$t/odd:dir/"
 run --mode bind --host-mpi "$t/odd:dir/libmpi.so.12" --format apptainer 2>"$t/err" && fail "':' accepted"

@@ -68,7 +68,7 @@ refuse() { # refuse WHAT PATTERN bbd-exec-args...
 }
 refuse "Open MPI host" "MPI ABI mismatch: host .*libmpi.so.40.* is Open MPI ABI .* is MPICH ABI" \
   --mode bind --image "$r13" --host-mpi /usr/lib/x86_64-linux-gnu/libmpi.so.40 "${app[@]}"
-refuse "FABRIC_1.8" "image /usr/bin/fi_info needs FABRIC_1.8 from libfabric.so.1, but host .*libfabric.so.1.* defines only up to FABRIC_1.6" \
+refuse "FABRIC_1.8" "refused: [0-9]+ symbols the image binds to the replaced /usr/lib/x86_64-linux-gnu/libfabric.so.1[.0-9]* are missing from host .*libfabric.so.1.*: fi_[a-z_]*@FABRIC_1.8 \(needed by image /usr/bin/fi_info\); the host file defines versions only up to FABRIC_1.6" \
   --mode hybrid --image "$r13" --app /usr/bin/fi_info --host-fabric /usr/lib/x86_64-linux-gnu/libfabric.so.1
 refuse "GLIBC_2.38" "host .*/libmpich.so.12.4.1 needs GLIBC_2.3[89] from libc.so.6, but the image's /usr/lib/x86_64-linux-gnu/libc.so.6 defines only up to GLIBC_2.36" \
   --mode bind --image "$r12" --host-mpi "$r13/usr/lib/x86_64-linux-gnu/libmpich.so.12" "${app[@]}"
