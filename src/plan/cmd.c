@@ -2,6 +2,7 @@
 #include "plan.h"
 
 #include "format.h"
+#include "prov_learn.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -12,8 +13,10 @@
 
 struct cmd_args {
     struct plan_opts o;
-    const char *format, *runtime, *image_ref;
-    bool explain, time, dry_run;
+    const char *format, *runtime, *image_ref, *learned_file;
+    bool explain, time, dry_run, learn;
+    struct prov_learned traced; /* --learn / --learned FILE */
+    struct plan_learned *learned;
     const char *profiles[MAX_LIST];
     struct fs_bind binds[MAX_LIST];
     char *bind_text[MAX_LIST];
@@ -41,9 +44,13 @@ static void usage(FILE *f, const char *cmd)
         "  --bind SRC:DST        extra read-only bind (part of the image as the program sees it)\n"
         "  --profile FILE        extra profile (bind/env/host-always/mpi-prefix lines)\n"
         "  --profile-dir DIR     directory of <mode>.profile files ($BBD_PROFILE_DIR)\n"
+        "  --learned FILE        also what a traced run loaded (bbd probe --plan-out FILE):\n"
+        "                        plugins the host files dlopen'ed are injected too\n"
         "  --explain             print why each file is injected or skipped (stderr)\n"
         "  --time                print the planning time in ms (stderr)\n",
-        cmd, strcmp(cmd, "plan") ? " [--runtime R] [--dry-run] -- CMD [ARGS...]" : " [--format F]",
+        cmd,
+        strcmp(cmd, "plan") ? " [--runtime R] [--dry-run] -- CMD [ARGS...]"
+                            : " [--format F] [--learn -- CMD [ARGS...]]",
         PLAN_DEFAULT_INJECT_DIR);
     if (strcmp(cmd, "plan"))
         fprintf(f,
@@ -51,7 +58,13 @@ static void usage(FILE *f, const char *cmd)
                 "  --image-ref NAME      image name for docker (and podman instead of --rootfs)\n"
                 "  --dry-run             print the runtime's command line, one argument a line\n");
     else
-        fprintf(f, "  --format F            %s (default env)\n", plan_format_names());
+        fprintf(
+            f,
+            "  --format F            %s (default env)\n"
+            "  --learn -- CMD ARGS   run CMD natively under the provenance audit library first\n"
+            "                        and add what it loaded (as --learned); CMD's failure is\n"
+            "                        passed through and no plan is written\n",
+            plan_format_names());
     fprintf(f, "exit: 0 ok, 1 plan refused (would fail at run time), 2 usage, 3 environment\n");
 }
 
@@ -77,7 +90,9 @@ static int parse(int argc, char **argv, const char *cmd, struct cmd_args *a)
         O_TIME,
         O_REF,
         O_DRY,
-        O_ABI
+        O_ABI,
+        O_LEARN,
+        O_LEARNED
     };
     static const struct option opts[] = {
         {"mode", required_argument, NULL, 'm'},
@@ -89,6 +104,8 @@ static int parse(int argc, char **argv, const char *cmd, struct cmd_args *a)
         {"host-gtl", required_argument, NULL, O_HGTL},
         {"inject-glibc", no_argument, NULL, O_GLIBC},
         {"abi-check", required_argument, NULL, O_ABI},
+        {"learn", no_argument, NULL, O_LEARN},
+        {"learned", required_argument, NULL, O_LEARNED},
         {"inject-dir", required_argument, NULL, O_IDIR},
         {"bind", required_argument, NULL, 'b'},
         {"profile", required_argument, NULL, 'p'},
@@ -138,6 +155,17 @@ static int parse(int argc, char **argv, const char *cmd, struct cmd_args *a)
             break;
         case O_GLIBC:
             a->o.inject_glibc = true;
+            break;
+        case O_LEARN:
+            if (!is_plan) {
+                fprintf(stderr, "bbd exec: --learn: trace with `bbd probe --plan-out FILE -- CMD` "
+                                "and give --learned FILE\n");
+                return -1;
+            }
+            a->learn = true;
+            break;
+        case O_LEARNED:
+            a->learned_file = optarg;
             break;
         case O_ABI:
             if (abi_check_parse(optarg, &a->o.abi_check)) {
@@ -197,13 +225,16 @@ static int parse(int argc, char **argv, const char *cmd, struct cmd_args *a)
     }
     a->o.extra_profiles = a->profiles;
     a->o.user_binds = a->binds;
-    if ((int)a->o.mode < 0 || a->o.image == NULL || (is_plan && optind != argc) ||
-        (!is_plan && optind == argc)) {
+    bool wants_cmd = !is_plan || a->learn;
+    if ((int)a->o.mode < 0 || a->o.image == NULL || (a->learn && a->learned_file) ||
+        (!wants_cmd && optind != argc) || (wants_cmd && optind == argc)) {
         fprintf(stderr, "bbd %s: %s\n", cmd,
-                (int)a->o.mode < 0   ? "--mode is required"
-                : a->o.image == NULL ? "--image is required"
-                : is_plan            ? "unexpected arguments"
-                                     : "no command after --");
+                (int)a->o.mode < 0            ? "--mode is required"
+                : a->o.image == NULL          ? "--image is required"
+                : a->learn && a->learned_file ? "--learn and --learned: give one"
+                : !wants_cmd                  ? "unexpected arguments (--learn -- CMD traces one)"
+                : a->learn                    ? "--learn: no command after --"
+                                              : "no command after --");
         usage(stderr, cmd);
         return -1;
     }
@@ -216,6 +247,32 @@ static void print_explain(const struct plan *p, const char *cmd)
         fprintf(stderr, "bbd %s: %s\n", cmd, p->explain[i]);
 }
 
+/* --learn -- CMD (run it now) or --learned FILE: what a traced run loaded, for the plan.
+ * Returns an exit code, or -1 to go on. */
+static int load_learned(struct cmd_args *a, char **cmd_argv, const char *cmd)
+{
+    struct bbd_err err = {0};
+    int status = 0;
+    if (a->learn) {
+        fprintf(stderr, "bbd %s: --learn: tracing '%s' natively\n", cmd, cmd_argv[0]);
+        if (prov_learn_run(cmd_argv, &a->traced, &status, &err)) {
+            fprintf(stderr, "bbd %s: --learn: %s; no plan written\n", cmd, err.msg);
+            return status ? status : err.code ? err.code : BBD_EXIT_ENV;
+        }
+    } else if (a->learned_file && prov_learned_read(a->learned_file, &a->traced, &err)) {
+        fprintf(stderr, "bbd %s: --learned %s\n", cmd, err.msg);
+        return err.code == BBD_EXIT_USAGE ? BBD_EXIT_USAGE : BBD_EXIT_ENV;
+    }
+    if (a->traced.n == 0) return -1;
+    if ((a->learned = calloc(a->traced.n, sizeof(*a->learned))) == NULL) return BBD_EXIT_ENV;
+    for (size_t i = 0; i < a->traced.n; i++)
+        a->learned[i] = (struct plan_learned){a->traced.objs[i].path, a->traced.objs[i].asked,
+                                              a->traced.objs[i].by};
+    a->o.learned = a->learned;
+    a->o.n_learned = a->traced.n;
+    return -1;
+}
+
 /* Shared by both commands: parse, build the plan, explain; returns an exit code or
  * -1 to go on with PLAN built. */
 static int prepare(int argc, char **argv, const char *cmd, struct cmd_args *a, struct plan *plan,
@@ -223,6 +280,8 @@ static int prepare(int argc, char **argv, const char *cmd, struct cmd_args *a, s
 {
     int p = parse(argc, argv, cmd, a);
     if (p) return p > 0 ? BBD_EXIT_OK : BBD_EXIT_USAGE;
+    int l = load_learned(a, argv + optind, cmd);
+    if (l >= 0) return l;
     int rc = plan_build(&a->o, plan, err);
     if (a->explain) print_explain(plan, cmd);
     if (a->time) fprintf(stderr, "bbd %s: planning took %.3f ms\n", cmd, plan->elapsed_ms);
@@ -239,6 +298,8 @@ static void free_args(struct cmd_args *a)
 {
     for (size_t i = 0; i < a->o.n_user_binds; i++)
         free(a->bind_text[i]);
+    free(a->learned);
+    prov_learned_free(&a->traced);
 }
 
 int bbd_cmd_plan(int argc, char **argv)

@@ -234,6 +234,7 @@ static int write_json(const struct plan *plan, FILE *out, struct bbd_err *err)
         jsonw_kstr(&w, "src", plan->binds[i].src);
         jsonw_kstr(&w, "dst", plan->binds[i].dst);
         jsonw_kstr(&w, "why", plan->binds[i].why);
+        if (plan->binds[i].learned) jsonw_kbool(&w, "learned", true);
         jsonw_obj_end(&w);
     }
     jsonw_arr_end(&w);
@@ -249,6 +250,11 @@ static int write_json(const struct plan *plan, FILE *out, struct bbd_err *err)
     jsonw_kint(&w, "references", (long long)plan->symbols.refs);
     jsonw_kint(&w, "answered_elsewhere", (long long)plan->symbols.elsewhere);
     jsonw_kint(&w, "weak_missing", (long long)plan->symbols.weak_missing);
+    jsonw_obj_end(&w);
+    jsonw_key(&w, "learned");
+    jsonw_obj_begin(&w);
+    jsonw_kint(&w, "objects", (long long)plan->learned.objects);
+    jsonw_kint(&w, "added", (long long)plan->learned.added);
     jsonw_obj_end(&w);
     jsonw_key(&w, "explain");
     jsonw_arr_begin(&w);

@@ -41,6 +41,7 @@ struct builder {
     } replaced[16];
     size_t n_replaced;
     bool uses_inject_dir;
+    bool learning; /* binds made now come from the traced run (--learn) */
     struct bbd_err *err;
 };
 
@@ -98,7 +99,7 @@ static int add_bind(struct builder *b, const char *src, const char *dst, bool na
     struct plan_bind *v = realloc(b->p->binds, (b->p->n_binds + 1) * sizeof(*v));
     if (v == NULL) return bbd_err_sys(b->err, "realloc", "binds");
     b->p->binds = v;
-    v[b->p->n_binds++] = (struct plan_bind){strdup(src), strdup(dst), strdup(why)};
+    v[b->p->n_binds++] = (struct plan_bind){strdup(src), strdup(dst), strdup(why), b->learning};
     return 0;
 }
 
@@ -148,7 +149,7 @@ static int inject(struct builder *b, const char *host_path, const char *dst, con
     b->inj.objs = v;
     v[b->inj.n_objs] = o;
     if (add_bind(b, host_path, dst, false, why)) return -1;
-    explain(b, "inject %s -> %s: %s", host_path, dst, why);
+    explain(b, "%sinject %s -> %s: %s", b->learning ? "learned: " : "", host_path, dst, why);
     return (int)b->inj.n_objs++;
 }
 
@@ -172,54 +173,164 @@ static bool image_satisfies(struct builder *b, const char *host, const char *nam
     return ok;
 }
 
-/* Step 3: decide, for each library an injected host file needs, image or host. */
-static int follow_injected(struct builder *b)
+/* Step 3 for one library NAME that injected object I needs (its DT_NEEDED, or a name it
+ * dlopen'ed in the traced run): from the image when the image has it and its copy
+ * satisfies what is asked of it, else the host's copy is injected. */
+static int place_dependency(struct builder *b, size_t i, const char *name)
 {
-    for (size_t i = 0; i < b->inj.n_objs; i++) {
-        for (size_t k = 0; k < b->inj.objs[i].elf.n_needed; k++) {
-            const char *name = b->inj.objs[i].elf.needed[k];
-            if (ld_closure_by_name(&b->inj, name)) continue;
-            char icanon[PATH_MAX], ihost[PATH_MAX], hcanon[PATH_MAX], hhost[PATH_MAX];
-            enum ld_how ihow, hhow;
-            int in_image =
-                ld_find(&b->image, NULL, &b->inj.objs[i], name, icanon, ihost, &ihow, b->err);
-            struct ld_obj on_host = b->inj.objs[i]; /* the same file, seen on the host */
-            snprintf(on_host.path, sizeof(on_host.path), "%s", b->inj.objs[i].host);
-            int on_host_found =
-                ld_find(&b->host, NULL, &on_host, name, hcanon, hhost, &hhow, b->err);
-            if (in_image < 0 || on_host_found < 0) return -1;
-            bool glibc = check_is_glibc(name);
-            bool always = profile_host_always(&b->prof, name);
-            if (in_image && !always &&
-                (glibc ? !b->o->inject_glibc : image_satisfies(b, ihost, name))) {
-                explain(b, "skip %s: the image's %s provides it (%s needs it; found by %s)%s", name,
-                        icanon, b->inj.objs[i].host, ld_how_name(ihow),
-                        glibc ? "; glibc is checked, not injected" : "");
+    if (ld_closure_by_name(&b->inj, name)) return 0;
+    char icanon[PATH_MAX], ihost[PATH_MAX], hcanon[PATH_MAX], hhost[PATH_MAX];
+    enum ld_how ihow, hhow;
+    int in_image = ld_find(&b->image, NULL, &b->inj.objs[i], name, icanon, ihost, &ihow, b->err);
+    struct ld_obj on_host = b->inj.objs[i]; /* the same file, seen on the host */
+    snprintf(on_host.path, sizeof(on_host.path), "%s", b->inj.objs[i].host);
+    int on_host_found = ld_find(&b->host, NULL, &on_host, name, hcanon, hhost, &hhow, b->err);
+    if (in_image < 0 || on_host_found < 0) return -1;
+    bool glibc = check_is_glibc(name);
+    bool always = profile_host_always(&b->prof, name);
+    if (in_image && !always && (glibc ? !b->o->inject_glibc : image_satisfies(b, ihost, name))) {
+        explain(b, "skip %s: the image's %s provides it (%s needs it; found by %s)%s", name, icanon,
+                b->inj.objs[i].host, ld_how_name(ihow),
+                glibc ? "; glibc is checked, not injected" : "");
+        return 0;
+    }
+    if (!on_host_found) {
+        if (in_image) return 0; /* the version checks will say what is missing */
+        return bbd_err_set(b->err, BBD_EXIT_FAIL,
+                           "refused: host %s needs %s, found neither on the host nor in the image "
+                           "%s",
+                           b->inj.objs[i].host, name, b->o->image);
+    }
+    char dst[PATH_MAX], why[PATH_MAX + 128];
+    if (in_image) {
+        snprintf(dst, sizeof(dst), "%s", icanon);
+        snprintf(why, sizeof(why), "%s needs %s; %s", b->inj.objs[i].host, name,
+                 always  ? "the profile takes it from the host"
+                 : glibc ? "--inject-glibc"
+                         : "the image's copy lacks a version it needs");
+    } else {
+        inject_dir_path(b, name, dst);
+        snprintf(why, sizeof(why), "%s needs %s; the image has none", b->inj.objs[i].host, name);
+    }
+    return inject(b, hhost, dst, name, why) < 0 ? -1 : 0;
+}
+
+/* Step 3: decide, for each library the injected host files from FROM on need, image or
+ * host (the objects injected meanwhile are followed too). */
+static int follow_injected(struct builder *b, size_t from)
+{
+    for (size_t i = from; i < b->inj.n_objs; i++)
+        for (size_t k = 0; k < b->inj.objs[i].elf.n_needed; k++)
+            if (place_dependency(b, i, b->inj.objs[i].elf.needed[k])) return -1;
+    return 0;
+}
+
+/* The injected object whose host file is REAL (a real path), -1 if none. */
+static int inj_by_host(const struct builder *b, const char *real)
+{
+    for (size_t i = 0; i < b->inj.n_objs; i++)
+        if (!strcmp(b->inj.objs[i].host, real)) return (int)i;
+    return -1;
+}
+
+static bool elf_needs(const struct elf_info *e, const char *name)
+{
+    for (size_t i = 0; i < e->n_needed; i++)
+        if (!strcmp(e->needed[i], name)) return true;
+    return false;
+}
+
+/* Where a plugin that injected object K dlopen'ed by the absolute path ASKED lands. Found
+ * in the loader's own directory as the loader was named (BY; UCX finds its modules
+ * relative to libucs that way), it lands beside where the loader lands (DST), and also at
+ * ASKED when the image has that directory; otherwise at ASKED, as in the image (ALSO ""). */
+static void learned_dst(struct builder *b, size_t k, const char *asked, const char *by,
+                        char dst[PATH_MAX], char also[PATH_MAX])
+{
+    char dir[PATH_MAX], canon[PATH_MAX], host[PATH_MAX];
+    also[0] = '\0';
+    snprintf(dir, sizeof(dir), "%s", by);
+    char *slash = strrchr(dir, '/');
+    size_t n = slash ? (size_t)(slash - dir) + 1 : 0;
+    view_canonical(&b->image_view, asked, canon, sizeof(canon));
+    if (n && !strncmp(asked, dir, n) && strcmp(b->inj.objs[k].path, b->inj.objs[k].host)) {
+        snprintf(dst, PATH_MAX, "%.*s%s",
+                 (int)(strrchr(b->inj.objs[k].path, '/') - b->inj.objs[k].path + 1),
+                 b->inj.objs[k].path, asked + n);
+        snprintf(dir, sizeof(dir), "%s", canon);
+        *strrchr(dir, '/') = '\0';
+        struct bbd_err ignored;
+        if (strcmp(dst, canon) && view_resolve(&b->image_view, dir, host, sizeof(host), host,
+                                               sizeof(host), &ignored) == 0)
+            snprintf(also, PATH_MAX, "%s", canon);
+        return;
+    }
+    snprintf(dst, PATH_MAX, "%s", canon);
+}
+
+/* Step 3b: what the traced native run loaded (bbd plan --learn). An object dlopen'ed by a
+ * host file the plan injects is part of the host stack the mode brings in: it is injected
+ * too, with its own dependencies (step 3) and checks. Objects loaded as the dependencies
+ * of injected files were placed by step 3 already; the others belong to the image side. */
+static int add_learned(struct builder *b)
+{
+    const struct plan_learned *l = b->o->learned;
+    size_t n = b->o->n_learned, first_new = b->inj.n_objs, planned = 0, added = 0;
+    if (n == 0) return 0;
+    bool *done = calloc(n, sizeof(*done));
+    if (done == NULL) return bbd_err_sys(b->err, "calloc", "learned objects");
+    b->learning = true;
+    int rc = 0;
+    for (bool changed = true; changed && rc == 0;) { /* plugins of plugins: until stable */
+        changed = false;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            char real[PATH_MAX], by[PATH_MAX], dst[PATH_MAX], also[PATH_MAX], why[3 * PATH_MAX];
+            if (done[i]) continue;
+            if (l[i].path == NULL || realpath(l[i].path, real) == NULL || l[i].asked == NULL ||
+                l[i].by == NULL || realpath(l[i].by, by) == NULL) {
+                done[i] = true; /* the vDSO, a file gone since, or nobody known to have asked */
                 continue;
             }
-            if (!on_host_found) {
-                if (in_image) continue; /* the version checks will say what is missing */
-                return bbd_err_set(b->err, BBD_EXIT_FAIL,
-                                   "refused: host %s needs %s, found neither on the host nor in "
-                                   "the image %s",
-                                   b->inj.objs[i].host, name, b->o->image);
+            int k = inj_by_host(b, by);
+            if (inj_by_host(b, real) >= 0 ||
+                (k >= 0 && elf_needs(&b->inj.objs[k].elf, l[i].asked))) {
+                done[i] = true;
+                planned++;
+                continue;
             }
-            char dst[PATH_MAX], why[PATH_MAX + 128];
-            if (in_image) {
-                snprintf(dst, sizeof(dst), "%s", icanon);
-                snprintf(why, sizeof(why), "%s needs %s; %s", b->inj.objs[i].host, name,
-                         always  ? "the profile takes it from the host"
-                         : glibc ? "--inject-glibc"
-                                 : "the image's copy lacks a version it needs");
-            } else {
-                inject_dir_path(b, name, dst);
-                snprintf(why, sizeof(why), "%s needs %s; the image has none", b->inj.objs[i].host,
-                         name);
+            if (k < 0) continue; /* not (yet) asked for by a host file of the plan */
+            done[i] = changed = true;
+            const char *base = strrchr(real, '/') + 1;
+            if (check_is_glibc(base)) {
+                explain(b, "skip %s: glibc is checked, not injected", real);
+                continue;
             }
-            if (inject(b, hhost, dst, name, why) < 0) return -1;
+            added++;
+            if (!strchr(l[i].asked, '/')) { /* dlopen("libfoo.so.1"): searched as a dependency */
+                rc = place_dependency(b, (size_t)k, l[i].asked);
+                continue;
+            }
+            learned_dst(b, (size_t)k, l[i].asked, l[i].by, dst, also);
+            snprintf(why, sizeof(why), "dlopen'ed by host %s (as %s) in the traced run",
+                     b->inj.objs[k].host, l[i].asked);
+            const char *name = strrchr(l[i].asked, '/') + 1;
+            if (inject(b, real, dst, name, why) < 0 ||
+                (also[0] && inject(b, real, also, name, why) < 0))
+                rc = -1;
         }
     }
-    return 0;
+    if (rc == 0) rc = follow_injected(b, first_new);
+    b->learning = false;
+    b->p->learned.objects = n;
+    b->p->learned.added = b->inj.n_objs - first_new;
+    if (rc == 0)
+        explain(b,
+                "learned: the traced run loaded %zu objects: %zu already in the plan or placed as "
+                "dependencies of host files, %zu dlopen'ed by host files of the plan (%zu files "
+                "injected with their dependencies), %zu of the image side",
+                n, planned, added, b->p->learned.added, n - planned - added);
+    free(done);
+    return rc;
 }
 
 /* Step 4a: versions every injected file asks of any library must be there. */
@@ -597,7 +708,7 @@ static int build(struct builder *b)
     }
     if (image_closure(b)) return -1;
     if ((o->mode == PLAN_BIND ? rules_bind(b) : rules_hybrid(b)) || (o->gtl && rules_gtl(b)) ||
-        follow_injected(b) || check_host_versions(b) || check_symbols(b) ||
+        follow_injected(b, 0) || add_learned(b) || check_host_versions(b) || check_symbols(b) ||
         check_replaced_versions(b) || apply_profile(b))
         return -1;
     if (b->uses_inject_dir) return set_env(b, "LD_LIBRARY_PATH", o->inject_dir);

@@ -18,6 +18,13 @@
 
 enum plan_mode { PLAN_BASIC, PLAN_BIND, PLAN_HYBRID };
 
+/* One object a traced native run loaded (bbd plan --learn, bbd probe --plan-out). */
+struct plan_learned {
+    const char *path;  /* as the loader named it */
+    const char *asked; /* the DT_NEEDED name or dlopen argument, NULL when unknown */
+    const char *by;    /* the object that asked for it, NULL when unknown */
+};
+
 struct plan_opts {
     enum plan_mode mode;
     bool gtl;          /* add the host GTL via LD_PRELOAD, MPICH_GPU_SUPPORT_ENABLED=1 */
@@ -32,13 +39,16 @@ struct plan_opts {
     size_t n_extra_profiles;
     const struct fs_bind *user_binds; /* --bind SRC:DST, part of the container's view */
     size_t n_user_binds;
-    enum abi_check abi_check; /* bind mode's MPI version policy (default major) */
+    enum abi_check abi_check;           /* bind mode's MPI version policy (default major) */
+    const struct plan_learned *learned; /* what a traced run loaded: dlopen'ed host plugins */
+    size_t n_learned;
 };
 
 struct plan_bind {
     char *src; /* host path */
     char *dst; /* path in the container */
     char *why;
+    bool learned; /* added because the traced run loaded it (--learn) */
 };
 
 struct plan_env {
@@ -66,6 +76,9 @@ struct plan {
     struct plan_symbols { /* the symbol check (symcheck.h) */
         size_t pairs, consumers, refs, elsewhere, weak_missing;
     } symbols;
+    struct plan_learned_count { /* --learn: objects the traced run loaded, files added */
+        size_t objects, added;
+    } learned;
     double elapsed_ms; /* time plan_build took */
 };
 

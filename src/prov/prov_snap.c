@@ -52,8 +52,11 @@ static void found_free(struct prov_found *f)
 
 void prov_snap_free(struct prov_snap *s)
 {
-    for (size_t i = 0; i < s->nobj; i++)
+    for (size_t i = 0; i < s->nobj; i++) {
         free(s->obj[i].path);
+        free(s->obj[i].asked);
+        free(s->obj[i].by);
+    }
     for (size_t i = 0; i < s->nfab; i++) {
         free(s->fab[i].provider);
         free(s->fab[i].fabric);
@@ -85,7 +88,20 @@ int prov_snap_add_object(struct prov_snap *s, const char *path, void *handle)
     if (grow((void **)&s->obj, &s->capobj, s->nobj, sizeof(*s->obj)) < 0) return -1;
     char *copy = strdup(path);
     if (copy == NULL) return -1;
-    s->obj[s->nobj++] = (struct prov_object){copy, false, handle};
+    s->obj[s->nobj++] = (struct prov_object){copy, false, handle, NULL, NULL};
+    return 0;
+}
+
+int prov_snap_object_requester(struct prov_snap *s, const char *path, const char *asked,
+                               const char *by)
+{
+    for (size_t i = 0; i < s->nobj; i++) {
+        struct prov_object *o = &s->obj[i];
+        if (strcmp(o->path, path) || o->asked) continue;
+        o->asked = strdup(asked);
+        o->by = strdup(by);
+        return o->asked && o->by ? 0 : -1;
+    }
     return 0;
 }
 
@@ -350,6 +366,9 @@ static void parse_line(struct prov_snap *s, char *line)
         break;
     case 'O':
         if (n >= 2) prov_snap_add_object(s, f[1], NULL);
+        break;
+    case 'L':
+        if (n >= 4) prov_snap_object_requester(s, f[1], f[2], f[3]);
         break;
     case 'C':
         if (n >= 2) prov_snap_close_object(s, f[1], true);

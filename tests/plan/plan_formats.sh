@@ -104,6 +104,51 @@ jq -e '.abi_check == "major" and .mpi.host.family == "Cray MPICH" and .mpi.host.
 refused /usr/bin/app --host-mpi "$t/host/lib/libmpi_cray.so.12.0.0" --abi-check full
 grep -qF "refused: --abi-check full: host MPI $t/host/lib/libmpi_cray.so.12.0.0 (Cray MPICH 8.1.27.13 (based on MPICH 3.4a2), ABI 12.0.0) is older than the image's" "$t/err" \
   || fail "abi-check full (cray): $(cat "$t/err")"
+# --learned: what a traced run loaded (the file bbd probe --plan-out writes). The host MPI
+# dlopen'ed a plugin from its own directory (lands beside the MPI, as UCX finds its modules)
+# and a library by name (searched as a dependency: the image has none -> the inject dir);
+# the image side's own dlopen is not the mode's business.
+mkdir -p "$t/host/lib/plug" "$t/other"
+so "$t/host/lib/plug/libplug.so" libplug.so 'int fi_getinfo(void); int plug(void){return fi_getinfo();}' \
+  -L"$t/host/lib" -l:libfabric.so.1
+so "$t/host/lib/libextra.so.1" libextra.so.1 'int extra(void){return 1;}'
+so "$t/other/libside.so" libside.so 'int side(void){return 2;}'
+{
+  printf '# bbd-learned/1 written by hand for the test\n'
+  for f in "$t/host/lib/libmpi.so.12" "$t/host/lib/plug/libplug.so" "$t/host/lib/libextra.so.1" "$t/other/libside.so"; do
+    printf 'O\t%s\n' "$f"
+  done
+  printf 'L\t%s\t%s\t%s\n' "$t/host/lib/libmpi.so.12" libmpi.so.12 /usr/bin/app-on-host \
+    "$t/host/lib/plug/libplug.so" "$t/host/lib/plug/libplug.so" "$t/host/lib/libmpi.so.12" \
+    "$t/host/lib/libextra.so.1" libextra.so.1 "$t/host/lib/libmpi.so.12" \
+    "$t/other/libside.so" "$t/other/libside.so" /usr/bin/app-on-host
+} >"$t/learned"
+run --mode bind --host-mpi "$t/host/lib/libmpi.so.12" --learned "$t/learned" --format json --explain \
+  >"$t/out" 2>"$t/err" || fail "--learned refused: $(cat "$t/err")"
+jq -e --arg t "$t" '[.binds[] | select(.learned) | .src + " " + .dst] | sort ==
+  [$t + "/host/lib/libextra.so.1 /opt/bitbulldozer/host-lib/libextra.so.1",
+   $t + "/host/lib/plug/libplug.so /usr/lib/x86_64-linux-gnu/plug/libplug.so"]' "$t/out" >/dev/null \
+  || fail "learned binds: $(jq -c '.binds' "$t/out")"
+jq -e '.learned == {"objects": 4, "added": 2}' "$t/out" >/dev/null || fail "learned counts: $(jq -c .learned "$t/out")"
+grep -qF "learned: inject $t/host/lib/plug/libplug.so -> /usr/lib/x86_64-linux-gnu/plug/libplug.so: dlopen'ed by host $t/host/lib/libmpi.so.12" "$t/err" \
+  || fail "learned explain: $(cat "$t/err")"
+run --mode bind --host-mpi "$t/host/lib/libmpi.so.12" --format json | jq -e '[.binds[] | select(.learned)] == []' >/dev/null \
+  || fail "a plan without --learned has learned binds"
+# --learn with a command that cannot run or fails: a message, its exit status, no plan.
+learn_fails() { # learn_fails WANT-STATUS PATTERN CMD...
+  local want=$1 pattern=$2; shift 2
+  set +e; run --mode bind --host-mpi "$t/host/lib/libmpi.so.12" --learn -- "$@" >"$t/out" 2>"$t/err"; rc=$?; set -e
+  [ "$rc" -eq "$want" ] || fail "--learn $*: exit $rc, want $want: $(cat "$t/err")"
+  grep -qF -- "$pattern" "$t/err" || fail "--learn $*: message: $(cat "$t/err")"
+  [ -s "$t/out" ] && fail "--learn $*: a plan was written"
+  return 0
+}
+learn_fails 127 "--learn: cannot run '/nonexistent/bbd-cmd': execvp(/nonexistent/bbd-cmd): No such file or directory; no plan written" /nonexistent/bbd-cmd
+learn_fails 7 "--learn: the traced command 'sh' exited with status 7; no plan written" sh -c 'exit 7'
+set +e; run --mode bind --learned "$t/learned" --learn -- true >/dev/null 2>"$t/err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -qF -- "--learn and --learned: give one" "$t/err" || fail "--learn + --learned: $rc $(cat "$t/err")"
+set +e; run --mode bind --learned /etc/hostname >/dev/null 2>"$t/err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -qF "not a learned-objects file" "$t/err" || fail "--learned bad file: $rc $(cat "$t/err")"
 # Separators: a ':' in a bound path cannot be written in APPTAINER_BIND.
 mkdir -p "$t/odd:dir" && cp "$t/host/lib/libmpi.so.12" "$t/host/lib/libfabric.so.1" "$t/odd:dir/"
 run --mode bind --host-mpi "$t/odd:dir/libmpi.so.12" --format apptainer 2>"$t/err" && fail "':' accepted"
