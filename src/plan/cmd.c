@@ -5,6 +5,7 @@
 #include "prov_learn.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,6 +19,7 @@ struct cmd_args {
     struct prov_learned traced; /* --learn / --learned FILE */
     struct plan_learned *learned;
     const char *profiles[MAX_LIST];
+    char site_file[PATH_MAX];
     struct fs_bind binds[MAX_LIST];
     char *bind_text[MAX_LIST];
 };
@@ -42,7 +44,9 @@ static void usage(FILE *f, const char *cmd)
         "  --inject-glibc        inject the host's glibc instead of refusing a newer one\n"
         "  --inject-dir DIR      where host libraries absent from the image land (%s)\n"
         "  --bind SRC:DST        extra read-only bind (part of the image as the program sees it)\n"
-        "  --profile FILE        extra profile (bind/env/host-always/mpi-prefix lines)\n"
+        "  --site NAME|FILE      site profile (share/profiles/site/NAME.profile, $BBD_SITE_DIR):\n"
+        "                        lumi = LUMI's bind list, GPU/NIC devices, RCCL-over-CXI env\n"
+        "  --profile FILE        extra profile (bind/device/env/forward/host-always/... lines)\n"
         "  --profile-dir DIR     directory of <mode>.profile files ($BBD_PROFILE_DIR)\n"
         "  --learned FILE        also what a traced run loaded (bbd probe --plan-out FILE):\n"
         "                        plugins the host files dlopen'ed are injected too\n"
@@ -66,6 +70,21 @@ static void usage(FILE *f, const char *cmd)
             "                        passed through and no plan is written\n",
             plan_format_names());
     fprintf(f, "exit: 0 ok, 1 plan refused (would fail at run time), 2 usage, 3 environment\n");
+}
+
+/* --site NAME: NAME.profile in $BBD_SITE_DIR, the source tree or the install tree; a
+ * NAME with a '/' is the file itself. */
+static int site_profile(const char *name, char path[PATH_MAX])
+{
+    struct stat st;
+    if (strchr(name, '/')) return snprintf(path, PATH_MAX, "%s", name), 0;
+    const char *dirs[3] = {getenv("BBD_SITE_DIR"), BBD_PLAN_SITE_SRC_DIR,
+                           BBD_PLAN_SITE_INSTALL_DIR};
+    for (int i = 0; i < 3; i++)
+        if (dirs[i] && snprintf(path, PATH_MAX, "%s/%s.profile", dirs[i], name) < PATH_MAX &&
+            stat(path, &st) == 0)
+            return 0;
+    return -1;
 }
 
 static const char *default_profile_dir(void)
@@ -92,7 +111,8 @@ static int parse(int argc, char **argv, const char *cmd, struct cmd_args *a)
         O_DRY,
         O_ABI,
         O_LEARN,
-        O_LEARNED
+        O_LEARNED,
+        O_SITE
     };
     static const struct option opts[] = {
         {"mode", required_argument, NULL, 'm'},
@@ -106,6 +126,7 @@ static int parse(int argc, char **argv, const char *cmd, struct cmd_args *a)
         {"abi-check", required_argument, NULL, O_ABI},
         {"learn", no_argument, NULL, O_LEARN},
         {"learned", required_argument, NULL, O_LEARNED},
+        {"site", required_argument, NULL, O_SITE},
         {"inject-dir", required_argument, NULL, O_IDIR},
         {"bind", required_argument, NULL, 'b'},
         {"profile", required_argument, NULL, 'p'},
@@ -166,6 +187,17 @@ static int parse(int argc, char **argv, const char *cmd, struct cmd_args *a)
             break;
         case O_LEARNED:
             a->learned_file = optarg;
+            break;
+        case O_SITE:
+            if (site_profile(optarg, a->site_file) || a->o.n_extra_profiles == MAX_LIST) {
+                fprintf(stderr, "bbd %s: --site %s: no %s.profile in $BBD_SITE_DIR, %s or %s\n",
+                        cmd, optarg, optarg, BBD_PLAN_SITE_SRC_DIR, BBD_PLAN_SITE_INSTALL_DIR);
+                return -1;
+            }
+            /* before the --profile files, so a user's profile overrides the site's */
+            memmove(a->profiles + 1, a->profiles, a->o.n_extra_profiles * sizeof(*a->profiles));
+            a->profiles[0] = a->site_file;
+            a->o.n_extra_profiles++;
             break;
         case O_ABI:
             if (abi_check_parse(optarg, &a->o.abi_check)) {

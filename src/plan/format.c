@@ -128,12 +128,21 @@ int format_docker_args(const struct plan *plan, struct argv_vec *a, struct bbd_e
 {
     if (format_check_separators(plan, ":", "podman/docker -v", err)) return -1;
     for (size_t i = 0; i < plan->n_binds; i++) {
-        argv_push(a, "-v");
-        argv_pushf(a, "%s:%s:ro", plan->binds[i].src, plan->binds[i].dst);
+        const struct plan_bind *b = &plan->binds[i];
+        argv_push(a, b->device ? "--device" : "-v");
+        if (b->device && !strcmp(b->src, b->dst))
+            argv_push(a, b->src);
+        else
+            argv_pushf(a, "%s:%s%s", b->src, b->dst, b->device ? "" : ":ro");
     }
     for (size_t i = 0; i < plan->n_env; i++) {
         argv_push(a, "-e");
         argv_pushf(a, "%s=%s", plan->env[i].name, plan->env[i].value);
+    }
+    /* the launcher's variables (SLURM_*, PMI_*): by name, the value is the runtime's own */
+    for (size_t i = 0; i < plan->n_forward; i++) {
+        argv_push(a, "-e");
+        argv_push(a, plan->forward[i]);
     }
     return 0;
 }
@@ -142,7 +151,7 @@ int format_bwrap_args(const struct plan *plan, struct argv_vec *a, struct bbd_er
 {
     (void)err;
     for (size_t i = 0; i < plan->n_binds; i++) {
-        argv_push(a, "--ro-bind");
+        argv_push(a, plan->binds[i].device ? "--dev-bind" : "--ro-bind");
         argv_push(a, plan->binds[i].src);
         argv_push(a, plan->binds[i].dst);
     }
@@ -235,6 +244,7 @@ static int write_json(const struct plan *plan, FILE *out, struct bbd_err *err)
         jsonw_kstr(&w, "dst", plan->binds[i].dst);
         jsonw_kstr(&w, "why", plan->binds[i].why);
         if (plan->binds[i].learned) jsonw_kbool(&w, "learned", true);
+        if (plan->binds[i].device) jsonw_kbool(&w, "device", true);
         jsonw_obj_end(&w);
     }
     jsonw_arr_end(&w);
@@ -243,6 +253,11 @@ static int write_json(const struct plan *plan, FILE *out, struct bbd_err *err)
     for (size_t i = 0; i < plan->n_env; i++)
         jsonw_kstr(&w, plan->env[i].name, plan->env[i].value);
     jsonw_obj_end(&w);
+    jsonw_key(&w, "forward");
+    jsonw_arr_begin(&w);
+    for (size_t i = 0; i < plan->n_forward; i++)
+        jsonw_str(&w, plan->forward[i]);
+    jsonw_arr_end(&w);
     jsonw_key(&w, "symbols");
     jsonw_obj_begin(&w);
     jsonw_kint(&w, "replaced", (long long)plan->symbols.pairs);

@@ -20,12 +20,15 @@
 
 #include <elf.h>
 #include <fnmatch.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+
+extern char **environ;
 
 struct builder {
     const struct plan_opts *o;
@@ -99,8 +102,24 @@ static int add_bind(struct builder *b, const char *src, const char *dst, bool na
     struct plan_bind *v = realloc(b->p->binds, (b->p->n_binds + 1) * sizeof(*v));
     if (v == NULL) return bbd_err_sys(b->err, "realloc", "binds");
     b->p->binds = v;
-    v[b->p->n_binds++] = (struct plan_bind){strdup(src), strdup(dst), strdup(why), b->learning};
+    v[b->p->n_binds++] =
+        (struct plan_bind){strdup(src), strdup(dst), strdup(why), b->learning, false};
     return 0;
+}
+
+static int push_name(char ***vec, size_t *n, const char *name)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp((*vec)[i], name)) return 0;
+    char **v = realloc(*vec, (*n + 1) * sizeof(*v));
+    if (v == NULL) return -1;
+    *vec = v;
+    return (v[*n] = strdup(name)) ? ((*n)++, 0) : -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int set_env(struct builder *b, const char *name, const char *value)
@@ -612,21 +631,101 @@ static int image_closure(struct builder *b)
     return 0;
 }
 
+/* A device node (or directory of them) bound as a device. */
+static int add_device(struct builder *b, const char *path, const char *why)
+{
+    if (add_bind(b, path, path, true, why)) return -1;
+    for (size_t i = 0; i < b->p->n_binds; i++)
+        if (!strcmp(b->p->binds[i].dst, path)) b->p->binds[i].device = true;
+    return 0;
+}
+
+/* One bind/device/bind-env line of a profile, when what it names is on this host. */
+static int apply_profile_bind(struct builder *b, const struct profile_bind *pb)
+{
+    char why[PATH_MAX];
+    struct stat st;
+    snprintf(why, sizeof(why), "profile %s", pb->origin);
+    if (pb->kind == PROFILE_DEVICE) {
+        glob_t g;
+        int rc = glob(pb->src, 0, NULL, &g);
+        if (rc == GLOB_NOMATCH)
+            explain(b, "skip %s: no such device here (%s)", pb->src, pb->origin);
+        for (size_t i = 0; rc == 0 && i < g.gl_pathc; i++) {
+            if ((rc = add_device(b, g.gl_pathv[i], why)) == 0)
+                explain(b, "device %s: %s", g.gl_pathv[i], why);
+        }
+        if (rc != GLOB_NOMATCH) globfree(&g);
+        return rc == GLOB_NOMATCH ? 0 : rc;
+    }
+    const char *src = pb->src, *dst = pb->dst;
+    if (pb->kind == PROFILE_BIND_ENV) {
+        const char *v = getenv(pb->src);
+        if (v == NULL || v[0] != '/') {
+            explain(b, "skip $%s: not set to a path (%s)", pb->src, pb->origin);
+            return 0;
+        }
+        struct bbd_err refused;
+        if (path_check_bind(v, v, true, &refused)) { /* the launcher's value, not the profile's */
+            explain(b, "skip $%s=%s: %s (%s)", pb->src, v, refused.msg, pb->origin);
+            return 0;
+        }
+        src = dst = v;
+    }
+    if (stat(src, &st) < 0) {
+        explain(b, "skip %s: not on this host (%s)", src, pb->origin);
+        return 0;
+    }
+    if (add_bind(b, src, dst, true, why)) return -1;
+    explain(b, "bind %s -> %s: %s", src, dst, why);
+    return 0;
+}
+
+/* DIR with ${VAR} expanded into OUT; false when a variable is unset. */
+static bool expand_vars(const char *dir, char *out, size_t len)
+{
+    size_t o = 0;
+    for (const char *p = dir; *p && o + 1 < len;) {
+        if (p[0] == '$' && p[1] == '{' && strchr(p, '}')) {
+            char name[256];
+            size_t n = (size_t)(strchr(p, '}') - p - 2);
+            snprintf(name, sizeof(name), "%.*s", (int)n, p + 2);
+            const char *v = getenv(name);
+            if (v == NULL) return false;
+            o += (size_t)snprintf(out + o, len - o, "%s", v);
+            p += n + 3;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o < len ? o : len - 1] = '\0';
+    return o < len;
+}
+
+/* The launcher's variables the profile forwards, present now (for podman/docker). */
+static int collect_forwards(struct builder *b)
+{
+    for (char **e = environ; *e; e++) {
+        size_t n = strcspn(*e, "=");
+        char name[256];
+        if (n == 0 || n >= sizeof(name)) continue;
+        snprintf(name, sizeof(name), "%.*s", (int)n, *e);
+        bool match = false;
+        for (size_t i = 0; i < b->prof.n_forward && !match; i++)
+            match = !fnmatch(b->prof.forward[i], name, 0);
+        if (match && push_name(&b->p->forward, &b->p->n_forward, name)) return -1;
+    }
+    qsort(b->p->forward, b->p->n_forward, sizeof(*b->p->forward), cmp_str);
+    for (size_t i = 0; i < b->prof.n_pass_fd; i++)
+        if (push_name(&b->p->pass_fd, &b->p->n_pass_fd, b->prof.pass_fd[i])) return -1;
+    return 0;
+}
+
 /* Step 4b: the profile's paths (when on this host) and environment. */
 static int apply_profile(struct builder *b)
 {
-    for (size_t i = 0; i < b->prof.n_binds; i++) {
-        const struct profile_bind *pb = &b->prof.binds[i];
-        struct stat st;
-        if (stat(pb->src, &st) < 0) {
-            explain(b, "skip %s: not on this host (%s)", pb->src, pb->origin);
-            continue;
-        }
-        char why[PATH_MAX];
-        snprintf(why, sizeof(why), "profile %s", pb->origin);
-        if (add_bind(b, pb->src, pb->dst, true, why)) return -1;
-        explain(b, "bind %s -> %s: %s", pb->src, pb->dst, why);
-    }
+    for (size_t i = 0; i < b->prof.n_binds; i++)
+        if (apply_profile_bind(b, &b->prof.binds[i])) return -1;
     if (b->prof.mpi_prefix && b->o->mode == PLAN_BIND && b->n_replaced > 0) {
         char prefix[PATH_MAX];
         snprintf(prefix, sizeof(prefix), "%s", b->inj.objs[b->replaced[0].inj].host);
@@ -650,16 +749,49 @@ static int apply_profile(struct builder *b)
         *eq = '=';
         if (rc) return -1;
     }
-    return 0;
+    return collect_forwards(b);
 }
 
+/* LD_LIBRARY_PATH in the container: the inject dir first, then what a profile set, then
+ * the profiles' ld-path directories that are on this host. */
+static int finish_ld_path(struct builder *b)
+{
+    char path[8192] = "", dir[PATH_MAX];
+    struct stat st;
+    size_t n = 0;
+    const char *prev = NULL;
+    for (size_t i = 0; i < b->p->n_env; i++)
+        if (!strcmp(b->p->env[i].name, "LD_LIBRARY_PATH")) prev = b->p->env[i].value;
+    const char *parts[2] = {b->uses_inject_dir ? b->o->inject_dir : NULL, prev};
+    for (size_t i = 0; i < 2; i++)
+        if (parts[i] && parts[i][0] && n < sizeof(path))
+            n += (size_t)snprintf(path + n, sizeof(path) - n, "%s%s", n ? ":" : "", parts[i]);
+    for (size_t i = 0; i < b->prof.n_ld_path; i++) {
+        if (!expand_vars(b->prof.ld_path[i], dir, sizeof(dir)) || stat(dir, &st) < 0) {
+            explain(b, "skip ld-path %s: a variable is unset or the directory is not on this host",
+                    b->prof.ld_path[i]);
+            continue;
+        }
+        if (n < sizeof(path))
+            n += (size_t)snprintf(path + n, sizeof(path) - n, "%s%s", n ? ":" : "", dir);
+        explain(b, "ld-path %s: on the container's LD_LIBRARY_PATH", dir);
+    }
+    if (n >= sizeof(path))
+        return bbd_err_set(b->err, BBD_EXIT_USAGE, "LD_LIBRARY_PATH of the plan too long");
+    return n && (prev == NULL || strcmp(prev, path)) ? set_env(b, "LD_LIBRARY_PATH", path) : 0;
+}
+
+/* launcher.profile (every mode, optional), <mode>.profile, gtl.profile, then --site and
+ * --profile files. */
 static int load_profiles(struct builder *b)
 {
     char path[PATH_MAX];
-    const char *names[2] = {plan_mode_name(b->o->mode), b->o->gtl ? "gtl" : NULL};
-    for (int i = 0; i < 2 && b->o->profile_dir; i++) {
+    struct stat st;
+    const char *names[3] = {"launcher", plan_mode_name(b->o->mode), b->o->gtl ? "gtl" : NULL};
+    for (int i = 0; i < 3 && b->o->profile_dir; i++) {
         if (names[i] == NULL) continue;
         snprintf(path, sizeof(path), "%s/%s.profile", b->o->profile_dir, names[i]);
+        if (i == 0 && stat(path, &st) < 0) continue;
         if (profile_load(path, &b->prof, b->err)) return -1;
     }
     for (size_t i = 0; i < b->o->n_extra_profiles; i++)
@@ -704,14 +836,13 @@ static int build(struct builder *b)
     if (o->mode == PLAN_BASIC) {
         if (o->gtl) return bbd_err_set(b->err, BBD_EXIT_USAGE, "--gtl needs --mode bind or hybrid");
         explain(b, "basic: the image as built, nothing injected");
-        return apply_profile(b);
+        return apply_profile(b) || finish_ld_path(b) ? -1 : 0;
     }
     if (image_closure(b)) return -1;
     if ((o->mode == PLAN_BIND ? rules_bind(b) : rules_hybrid(b)) || (o->gtl && rules_gtl(b)) ||
         follow_injected(b, 0) || add_learned(b) || check_host_versions(b) || check_symbols(b) ||
-        check_replaced_versions(b) || apply_profile(b))
+        check_replaced_versions(b) || apply_profile(b) || finish_ld_path(b))
         return -1;
-    if (b->uses_inject_dir) return set_env(b, "LD_LIBRARY_PATH", o->inject_dir);
     return 0;
 }
 
@@ -763,5 +894,11 @@ void plan_free(struct plan *plan)
     for (size_t i = 0; i < plan->n_refusal; i++)
         free(plan->refusal[i]);
     free(plan->refusal);
+    for (size_t i = 0; i < plan->n_forward; i++)
+        free(plan->forward[i]);
+    free(plan->forward);
+    for (size_t i = 0; i < plan->n_pass_fd; i++)
+        free(plan->pass_fd[i]);
+    free(plan->pass_fd);
     memset(plan, 0, sizeof(*plan));
 }

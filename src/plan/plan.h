@@ -49,6 +49,7 @@ struct plan_bind {
     char *dst; /* path in the container */
     char *why;
     bool learned; /* added because the traced run loaded it (--learn) */
+    bool device;  /* a device node (or a directory of them): --dev-bind, --device */
 };
 
 struct plan_env {
@@ -67,6 +68,10 @@ struct plan {
     size_t n_explain;
     char **refusal; /* a refusal's details, one line each (the missing symbols) */
     size_t n_refusal;
+    char **forward; /* the launcher's variables to pass into podman/docker (-e NAME), sorted */
+    size_t n_forward;
+    char **pass_fd; /* variables holding descriptors the program needs (PMI_FD) */
+    size_t n_pass_fd;
     enum abi_check abi_check;
     struct plan_mpi { /* the MPI libraries, as their files say (bind and hybrid modes) */
         bool known;
