@@ -669,36 +669,40 @@ int elf_symbol_strings(const char *path, const char *const *symbols, char **valu
     return rc;
 }
 
-long elf_rodata_find(const char *path, const void *needle, size_t n, char *after, size_t len,
-                     bool *found, struct bbd_err *err)
+int elf_rodata_find(const char *path, const void *needle, size_t n, size_t before, size_t after,
+                    char **window, size_t *len, size_t *at, struct bbd_err *err)
 {
     void *base;
     size_t size;
     struct elf_map m;
-    long copied = 0;
-    *found = false;
-    if (len) after[0] = '\0';
+    int found = 0;
+    *window = NULL;
+    *at = *len = 0;
     if (map_file(path, &base, &size, err)) return -1;
     if (map_open(&m, base, size, path, err)) {
         munmap(base, size);
         return -1;
     }
-    for (size_t i = 0; i < m.n_phdr && !*found; i++) {
+    for (size_t i = 0; i < m.n_phdr && !found; i++) {
         const Elf64_Phdr *p = &m.phdr[i];
         if (p->p_type != PT_LOAD || p->p_flags != PF_R || !in_bounds(&m, p->p_offset, p->p_filesz))
             continue;
-        const unsigned char *seg = m.base + p->p_offset;
+        const unsigned char *seg = m.base + p->p_offset, *end = seg + p->p_filesz;
         const unsigned char *hit = memmem(seg, p->p_filesz, needle, n);
         if (hit == NULL) continue;
-        *found = true;
-        size_t room = (size_t)(seg + p->p_filesz - (hit + n));
-        if (len) {
-            copied = (long)(room < len - 1 ? room : len - 1);
-            memcpy(after, hit + n, (size_t)copied);
-            after[copied] = '\0';
+        const unsigned char *from = (size_t)(hit - seg) < before ? seg : hit - before;
+        const unsigned char *to = (size_t)(end - hit - n) < after ? end : hit + n + after;
+        if ((*window = malloc((size_t)(to - from) + 1)) == NULL) {
+            found = bbd_err_sys(err, "malloc", path);
+            break;
         }
+        memcpy(*window, from, (size_t)(to - from));
+        (*window)[to - from] = '\0';
+        *at = (size_t)(hit - from);
+        *len = (size_t)(to - from);
+        found = 1;
     }
     map_close(&m);
     munmap(base, size);
-    return copied;
+    return found;
 }

@@ -122,11 +122,12 @@ int elf_symbol_strings(const char *path, const char *const *symbols, char **valu
                        struct bbd_err *err);
 
 /* Search the file's read-only data (its PT_LOAD segments mapped read-only, not
- * executable: .rodata) for the N bytes of NEEDLE. On the first hit, copy up to LEN - 1
- * bytes that follow it into AFTER (NUL-terminated; NULs inside are kept) and return the
- * number copied (>= 0); 0 bytes and no hit are told apart by *FOUND. -1 with ERR when the
+ * executable: .rodata) for the N bytes of NEEDLE. On the first hit, copy the up to BEFORE
+ * bytes that precede it and the up to AFTER bytes that follow it (within its segment) into a
+ * malloc'ed *WINDOW of *LEN bytes (NULs inside kept, one more NUL after them), *AT receiving
+ * the hit's offset in it. Returns 1 when found, 0 when not (*WINDOW NULL), -1 with ERR when the
  * file cannot be read as ELF. For version strings libraries keep without a symbol. */
-long elf_rodata_find(const char *path, const void *needle, size_t n, char *after, size_t len,
-                     bool *found, struct bbd_err *err);
+int elf_rodata_find(const char *path, const void *needle, size_t n, size_t before, size_t after,
+                    char **window, size_t *len, size_t *at, struct bbd_err *err);
 
 #endif

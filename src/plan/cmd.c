@@ -314,6 +314,7 @@ static int prepare(int argc, char **argv, const char *cmd, struct cmd_args *a, s
     if (p) return p > 0 ? BBD_EXIT_OK : BBD_EXIT_USAGE;
     int l = load_learned(a, argv + optind, cmd);
     if (l >= 0) return l;
+    a->o.describe = a->explain || (!strcmp(cmd, "plan") && !strcmp(a->format, "json"));
     int rc = plan_build(&a->o, plan, err);
     if (a->explain) print_explain(plan, cmd);
     if (a->time) fprintf(stderr, "bbd %s: planning took %.3f ms\n", cmd, plan->elapsed_ms);

@@ -45,59 +45,64 @@ static void version_chars(const char *s, const char *extra, char *out, size_t le
     snprintf(out, len, "%.*s", (int)k, s);
 }
 
-/* The version characters after PREFIX in the file's read-only data; "" when absent. */
-static int rodata_after(const char *file, const char *prefix, const char *extra, char *out,
-                        size_t len, struct bbd_err *err)
+/* The version characters after PREFIX in [S, S+LEN), "" when absent. */
+static void after_in(const char *s, size_t len, const char *prefix, const char *extra, char *out,
+                     size_t out_len)
 {
-    char after[64];
-    bool found;
+    const char *p = memmem(s, len, prefix, strlen(prefix));
     out[0] = '\0';
-    if (elf_rodata_find(file, prefix, strlen(prefix), after, sizeof(after), &found, err) < 0)
-        return -1;
-    /* a release starts with a digit; a device ("ch4:ucx") is asked for with ':' allowed */
-    if (found && (isdigit((unsigned char)after[0]) || strchr(extra, ':')))
-        version_chars(after, extra, out, len);
-    return 0;
+    if (p) version_chars(p + strlen(prefix), extra, out, out_len);
 }
 
 /* MPICH >= 4.1 hides MPII_Version_*; its read-only data still holds, one after the other,
- * the libtool version "c:r:a" (known from the file name: .so.(c-a).a.r), the release date
- * and the release. */
+ * the configure line (with --with-device=), the libtool version "c:r:a" (known from the
+ * file name: .so.(c-a).a.r), the release date and the release. One search finds them. */
 static int mpich_hidden(const char *file, struct mpi_version *v, struct bbd_err *err)
 {
     if (v->abi[0] < 0 || v->abi[1] < 0 || v->abi[2] < 0) return 0;
-    char needle[48], after[160];
-    bool found;
+    char needle[48], *w;
+    size_t at, len;
     int n = snprintf(needle, sizeof(needle), "%c%d:%d:%d%c", 0, v->abi[0] + v->abi[1], v->abi[2],
                      v->abi[1], 0);
-    long got = elf_rodata_find(file, needle, (size_t)n, after, sizeof(after), &found, err);
-    if (got < 0) return -1;
-    const char *p = after, *end = after + got;
-    while (p < end && *p == '\0') /* alignment padding */
-        p++;
-    const char *date = p;
-    p += strnlen(p, (size_t)(end - p));
+    int found = elf_rodata_find(file, needle, (size_t)n, 16384, 160, &w, &len, &at, err);
+    if (found <= 0) return found;
+    const char *end = w + len, *date = w + at + (size_t)n;
+    while (date < end && *date == '\0') /* alignment padding */
+        date++;
+    const char *p = date + strnlen(date, (size_t)(end - date));
     while (p < end && *p == '\0')
         p++;
-    if (!found || p >= end || strlen(date) < 8 || !isdigit((unsigned char)*p)) return 0;
-    version_chars(p, ".", v->release, sizeof(v->release));
-    snprintf(v->family, sizeof(v->family), "MPICH");
-    snprintf(v->base, sizeof(v->base), "%s", v->release);
-    return rodata_after(file, "--with-device=", ":", v->device, sizeof(v->device), err);
+    if (strlen(date) >= 8 && p < end && isdigit((unsigned char)*p)) {
+        version_chars(p, ".", v->release, sizeof(v->release));
+        snprintf(v->family, sizeof(v->family), "MPICH");
+        snprintf(v->base, sizeof(v->base), "%s", v->release);
+        after_in(w, at, "--with-device=", ":", v->device, sizeof(v->device));
+    }
+    free(w);
+    return 0;
 }
 
 /* cray-mpich names its version in a literal, not in a symbol. */
 static int scan_cray(const char *file, struct mpi_version *v, struct bbd_err *err)
 {
+    static const char prefix[] = "CRAY MPICH version ";
+    char *w;
+    size_t at, len;
+    int found = elf_rodata_find(file, prefix, strlen(prefix), 0, 160, &w, &len, &at, err);
+    if (found <= 0) return found;
     char release[64];
-    if (rodata_after(file, "CRAY MPICH version ", ".", release, sizeof(release), err)) return -1;
-    if (!release[0]) return 0;
-    snprintf(v->family, sizeof(v->family), "Cray MPICH");
-    snprintf(v->release, sizeof(v->release), "%s", release);
-    return v->base[0] ? 0 : rodata_after(file, "ANL base ", ".", v->base, sizeof(v->base), err);
+    after_in(w, len, prefix, ".", release, sizeof(release));
+    if (release[0] && isdigit((unsigned char)release[0])) {
+        snprintf(v->family, sizeof(v->family), "Cray MPICH");
+        snprintf(v->release, sizeof(v->release), "%s", release);
+        if (!v->base[0]) after_in(w, len, "ANL base ", ".", v->base, sizeof(v->base));
+    }
+    free(w);
+    return 0;
 }
 
-int mpi_version_read(const char *file, const char *name, struct mpi_version *v, struct bbd_err *err)
+int mpi_version_read(const char *file, const char *name, bool deep, struct mpi_version *v,
+                     struct bbd_err *err)
 {
     static const char *const syms[] = {"MPII_Version_string", "MPII_Version_device",
                                        "ompi_version_string"};
@@ -118,8 +123,8 @@ int mpi_version_read(const char *file, const char *name, struct mpi_version *v, 
         free(val[i]);
     const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
     /* libmpi_cray, libmpi_gnu_123, ...: Cray's names; then MPICH that hides its symbols */
-    if (!fnmatch("libmpi_*.so*", base, 0) && scan_cray(file, v, err)) return -1;
-    if (!v->family[0] && mpich_hidden(file, v, err)) return -1;
+    if (deep && !fnmatch("libmpi_*.so*", base, 0) && scan_cray(file, v, err)) return -1;
+    if (deep && !v->family[0] && mpich_hidden(file, v, err)) return -1;
     return 0;
 }
 

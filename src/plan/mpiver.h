@@ -16,6 +16,7 @@
 
 #include "bbd_err.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct mpi_version {
@@ -32,8 +33,10 @@ const char *abi_check_name(enum abi_check c);
 int abi_check_parse(const char *name, enum abi_check *c);
 
 /* Read what FILE (a path to read on this machine) says it is; NAME is the file name whose
- * numbers count (its real name in its own view). Missing strings leave fields empty. */
-int mpi_version_read(const char *file, const char *name, struct mpi_version *v,
+ * numbers count (its real name in its own view). Missing strings leave fields empty. The
+ * exported symbols are read always; DEEP also searches the read-only data for versions kept
+ * without a symbol (MPICH >= 4.1, cray-mpich), a few ms for a 50 MB library. */
+int mpi_version_read(const char *file, const char *name, bool deep, struct mpi_version *v,
                      struct bbd_err *err);
 
 /* "MPICH 4.0.2 (ch4:ucx), ABI 12.2.2" — for --explain and messages. */

@@ -513,7 +513,8 @@ static int replace(struct builder *b, int img, const char *host_path, const char
 static int read_mpi(struct builder *b, struct plan_mpi *pm, const char *file, const char *host)
 {
     snprintf(pm->path, sizeof(pm->path), "%s", file);
-    if (mpi_version_read(host, file, &pm->v, b->err)) return -1;
+    bool deep = b->o->describe || b->o->abi_check != ABI_MAJOR;
+    if (mpi_version_read(host, file, deep, &pm->v, b->err)) return -1;
     pm->known = true;
     return 0;
 }

@@ -42,6 +42,7 @@ struct plan_opts {
     enum abi_check abi_check;           /* bind mode's MPI version policy (default major) */
     const struct plan_learned *learned; /* what a traced run loaded: dlopen'ed host plugins */
     size_t n_learned;
+    bool describe; /* the plan is shown (--explain, JSON): also read versions that cost ms */
 };
 
 struct plan_bind {

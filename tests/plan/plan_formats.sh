@@ -28,9 +28,9 @@ ln -s libfabric.so.1.7.0 "$img/libfabric.so.1"
 # The image's MPI also has functions the host's lacks (MPI 4.1's MPI_Status_get_source, 24
 # MPIX_fNN, an optional MPIX_optional): the symbol check's cases.
 extra=$(for i in $(seq -w 1 24); do printf 'int MPIX_f%s(void){return %d;} ' "$i" "$((10#$i))"; done)
-# Its release sits in its read-only data as MPICH >= 4.1 keeps it (no symbol): the libtool
-# version c:r:a of libmpich.so.12.4.1, the release date, the release.
-mpich_ver='__attribute__((used)) static const char v[] = "\000" "16:1:4" "\000" "Wed Apr 17 15:30:02 CDT 2024" "\000" "4.2.1" "\000" "--with-device=ch4:ofi";'
+# Its release sits in its read-only data as MPICH >= 4.1 keeps it (no symbol): the configure
+# line, the libtool version c:r:a of libmpich.so.12.4.1, the release date, the release.
+mpich_ver='__attribute__((used)) static const char v[] = "--with-device=ch4:ofi" "\000" "16:1:4" "\000" "Wed Apr 17 15:30:02 CDT 2024" "\000" "4.2.1";'
 so "$img/libmpich.so.12.4.1" libmpich.so.12 "int fi_new(void); int MPI_Init(void){return fi_new();}
 int MPI_Status_get_source(void){return 41;} int MPIX_optional(void){return 1;} $extra $mpich_ver" -L"$img" -l:libfabric.so.1
 ln -s libmpich.so.12.4.1 "$img/libmpich.so.12"

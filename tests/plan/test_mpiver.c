@@ -21,7 +21,7 @@ static void test_host_mpich(void **state)
     struct mpi_version v;
     struct bbd_err err;
     assert_non_null(realpath("/usr/lib/x86_64-linux-gnu/libmpich.so.12", real));
-    assert_int_equal(mpi_version_read(real, real, &v, &err), 0);
+    assert_int_equal(mpi_version_read(real, real, true, &v, &err), 0);
     assert_string_equal(v.family, "MPICH");
     assert_true(v.release[0] >= '3' && v.release[0] <= '9' && strchr(v.release, '.'));
     assert_string_equal(v.base, v.release);
@@ -41,7 +41,7 @@ static void test_host_openmpi(void **state)
     struct mpi_version v;
     struct bbd_err err;
     if (realpath("/usr/lib/x86_64-linux-gnu/libmpi.so.40", real) == NULL) skip();
-    assert_int_equal(mpi_version_read(real, real, &v, &err), 0);
+    assert_int_equal(mpi_version_read(real, real, true, &v, &err), 0);
     assert_string_equal(v.family, "Open MPI");
     assert_true(v.release[0] >= '1' && v.release[0] <= '9');
     assert_string_equal(v.base, "");
@@ -53,11 +53,12 @@ static void test_not_mpi(void **state)
     (void)state;
     struct mpi_version v;
     struct bbd_err err;
-    assert_int_equal(mpi_version_read("/lib/x86_64-linux-gnu/libc.so.6", "libc.so.6", &v, &err), 0);
+    assert_int_equal(
+        mpi_version_read("/lib/x86_64-linux-gnu/libc.so.6", "libc.so.6", true, &v, &err), 0);
     assert_string_equal(v.family, "");
     assert_int_equal(v.abi[0], 6);
     assert_int_equal(v.abi[1], -1);
-    assert_int_equal(mpi_version_read("/etc/passwd", "passwd", &v, &err), -1);
+    assert_int_equal(mpi_version_read("/etc/passwd", "passwd", true, &v, &err), -1);
 }
 
 static struct mpi_version ver(const char *base, int minor)
