@@ -160,14 +160,24 @@ typedef int (*verneed_fn)(void *ctx, const char *file, const char *name, unsigne
 /* Called for every defined version NAME with index NDX and flags FLAGS. */
 typedef int (*verdef_fn)(void *ctx, const char *name, unsigned ndx, unsigned flags);
 
+/* The file offset of version table TAG and its entry count (NUM_TAG): 1 found, 0 none,
+ * -1 outside the file. */
+static int version_table(const struct elf_map *m, int64_t tag, int64_t num_tag, uint64_t *off,
+                         uint64_t *count)
+{
+    *count = 0;
+    int found = dyn_table(m, tag, off);
+    if (found > 0) dyn_get(m, num_tag, count);
+    return found;
+}
+
 /* A linked list of Elf64_Verneed, each with its own list of Elf64_Vernaux. COUNT
  * (DT_VERNEEDNUM) bounds both walks against loops. */
 static int walk_verneed(const struct elf_map *m, verneed_fn fn, void *ctx)
 {
-    uint64_t off, count = 0;
-    int found = dyn_table(m, DT_VERNEED, &off);
+    uint64_t off, count;
+    int found = version_table(m, DT_VERNEED, DT_VERNEEDNUM, &off, &count);
     if (found <= 0) return found;
-    dyn_get(m, DT_VERNEEDNUM, &count);
     for (uint64_t i = 0; i < count; i++) {
         Elf64_Verneed vn;
         if (!copy_in(m, off, &vn, sizeof(vn))) return -1;
@@ -190,10 +200,9 @@ static int walk_verneed(const struct elf_map *m, verneed_fn fn, void *ctx)
 
 static int walk_verdef(const struct elf_map *m, verdef_fn fn, void *ctx)
 {
-    uint64_t off, count = 0;
-    int found = dyn_table(m, DT_VERDEF, &off);
+    uint64_t off, count;
+    int found = version_table(m, DT_VERDEF, DT_VERDEFNUM, &off, &count);
     if (found <= 0) return found;
-    dyn_get(m, DT_VERDEFNUM, &count);
     for (uint64_t i = 0; i < count; i++) {
         Elf64_Verdef vd;
         if (!copy_in(m, off, &vd, sizeof(vd))) return -1;

@@ -75,23 +75,21 @@ static void push_line(char ***vec, size_t *n, const char *fmt, va_list ap)
     v[(*n)++] = line;
 }
 
-static void explain(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void explain(struct builder *b, const char *fmt, ...)
+/* A line of --explain (REFUSAL false) or of a refusal's details (REFUSAL true). */
+static void say(struct builder *b, bool refusal, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void say(struct builder *b, bool refusal, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    push_line(&b->p->explain, &b->p->n_explain, fmt, ap);
+    if (refusal)
+        push_line(&b->p->refusal, &b->p->n_refusal, fmt, ap);
+    else
+        push_line(&b->p->explain, &b->p->n_explain, fmt, ap);
     va_end(ap);
 }
-
-static void refusal(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void refusal(struct builder *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    push_line(&b->p->refusal, &b->p->n_refusal, fmt, ap);
-    va_end(ap);
-}
+#define explain(b, ...) say(b, false, __VA_ARGS__)
+#define refusal(b, ...) say(b, true, __VA_ARGS__)
 
 static int add_bind(struct builder *b, const char *src, const char *dst, bool named,
                     const char *why)

@@ -11,31 +11,17 @@
 # The programs are compiled here with the host's compiler, linked against the image's
 # library files (their prototypes are declared in the sources where the host's headers are
 # older), and bound into the image at /opt/bbd-test.
-set -euo pipefail
-bbd=$BBD_BUILD_DIR/src/bbd/bbd
+. "$BBD_SOURCE_DIR/tests/plan/lib.sh"
 src=$BBD_SOURCE_DIR/tests/plan
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
 r13=$("$BBD_SOURCE_DIR/scripts/make-image-root" debian13)
 lib13=$r13/usr/lib/x86_64-linux-gnu
 mpich=$(realpath /usr/lib/x86_64-linux-gnu/libmpich.so.12)
 fabric=$(realpath /usr/lib/x86_64-linux-gnu/libfabric.so.1)
-t=$(mktemp -d /tmp/bbd-plan-symbols.XXXXXX)
-trap 'rm -rf "$t"' EXIT
 gcc -o "$t/mpi41" "$src/mpi41.c" -I/usr/include/x86_64-linux-gnu/mpich "$lib13/libmpich.so.12" \
   -Wl,--allow-shlib-undefined
 gcc -o "$t/fabric2" "$src/fabric2.c" "$lib13/libfabric.so.1" -Wl,--allow-shlib-undefined
 nm -D "$t/mpi41" | grep -q ' U MPI_Status_get_source$' || fail "mpi41 does not call MPI_Status_get_source"
 img=(--image "$r13" --bind "$t:/opt/bbd-test")
-
-refuse() { # refuse WHAT PATTERN bbd-exec-args... : exit 1, PATTERN in stderr, nothing launched
-  local what=$1 pattern=$2; shift 2
-  set +e; "$bbd" exec "$@" -- /bin/sh -c 'echo LAUNCHED' >"$t/out" 2>"$t/err"; local rc=$?; set -e
-  [ "$rc" -eq 1 ] || fail "$what: exit $rc, want 1 ($(cat "$t/err"))"
-  grep -q LAUNCHED "$t/out" && fail "$what: command was launched"
-  grep -qE "$pattern" "$t/err" || fail "$what: message: $(cat "$t/err")"
-  ok "$what refused: $(head -1 "$t/err")"
-}
 
 # (1) MPI_Status_get_source
 out=$("$bbd" exec --mode basic "${img[@]}" -- mpiexec -n 2 /opt/bbd-test/mpi41)
