@@ -74,11 +74,20 @@ int imagedir_missing(const struct plan *plan, char dirs[IMAGEDIR_MAX_UNDERLAYS][
     return 0;
 }
 
+/* A + B into OUT (PATH_MAX bytes); -1 with ENAMETOOLONG when it does not fit. */
+static int join(char out[PATH_MAX], const char *a, const char *b)
+{
+    int n = snprintf(out, PATH_MAX, "%s%s", a, b);
+    if (n >= 0 && n < PATH_MAX) return 0;
+    errno = ENAMETOOLONG;
+    return -1;
+}
+
 /* mkdir -p of PATH (a host path). */
 static int make_dirs(const char *path)
 {
     char p[PATH_MAX];
-    snprintf(p, sizeof(p), "%s", path);
+    if (join(p, path, "")) return -1;
     for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
         if (s) *s = '\0';
         if (mkdir(p, 0755) < 0 && errno != EEXIST) return -1;
@@ -104,9 +113,10 @@ struct stage_ctx {
 static int stage_entry(void *ctx, const struct image_entry *e)
 {
     const struct stage_ctx *c = ctx;
-    char path[2 * PATH_MAX];
-    snprintf(path, sizeof(path), "%s%s", c->tmp, e->inside);
-    return placeholder(path, e->is_dir, e->link) ? bbd_err_sys(c->err, "placeholder", path) : 0;
+    char path[PATH_MAX];
+    if (join(path, c->tmp, e->inside) || placeholder(path, e->is_dir, e->link))
+        return bbd_err_sys(c->err, "placeholder", e->inside);
+    return 0;
 }
 
 /* FNV-1a: the stage's name says what it holds, so ranks and runs share it. */
@@ -129,11 +139,10 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 static int fill_stage(const struct plan *plan, char dirs[][PATH_MAX], size_t n, const char *tmp,
                       struct bbd_err *err)
 {
-    char path[2 * PATH_MAX];
+    char path[PATH_MAX];
     struct stage_ctx c = {tmp, err};
     for (size_t d = 0; d < n; d++) {
-        snprintf(path, sizeof(path), "%s%s", tmp, dirs[d]);
-        if (make_dirs(path)) return bbd_err_sys(err, "mkdir", path);
+        if (join(path, tmp, dirs[d]) || make_dirs(path)) return bbd_err_sys(err, "mkdir", dirs[d]);
         if (image_entries(plan->image, dirs[d], NULL, stage_entry, &c, err)) return -1;
     }
     for (size_t i = 0; i < plan->n_binds; i++) {
@@ -141,11 +150,11 @@ static int fill_stage(const struct plan *plan, char dirs[][PATH_MAX], size_t n, 
         if (!image_lacks(plan, b->dst)) continue;
         struct stat st;
         bool is_dir = stat(b->src, &st) == 0 && S_ISDIR(st.st_mode);
-        snprintf(path, sizeof(path), "%s%s", tmp, b->dst);
+        if (join(path, tmp, b->dst)) return bbd_err_sys(err, "placeholder", b->dst);
         *strrchr(path, '/') = '\0';
         if (make_dirs(path)) return bbd_err_sys(err, "mkdir", path);
-        snprintf(path, sizeof(path), "%s%s", tmp, b->dst);
-        if (placeholder(path, is_dir, NULL)) return bbd_err_sys(err, "placeholder", path);
+        if (join(path, tmp, b->dst) || placeholder(path, is_dir, NULL))
+            return bbd_err_sys(err, "placeholder", b->dst);
     }
     return 0;
 }

@@ -714,7 +714,7 @@ static int collect_forwards(struct builder *b)
             match = !fnmatch(b->prof.forward[i], name, 0);
         if (match && push_name(&b->p->forward, &b->p->n_forward, name)) return -1;
     }
-    qsort(b->p->forward, b->p->n_forward, sizeof(*b->p->forward), cmp_str);
+    if (b->p->n_forward > 1) qsort(b->p->forward, b->p->n_forward, sizeof(*b->p->forward), cmp_str);
     for (size_t i = 0; i < b->prof.n_pass_fd; i++)
         if (push_name(&b->p->pass_fd, &b->p->n_pass_fd, b->prof.pass_fd[i])) return -1;
     return 0;
