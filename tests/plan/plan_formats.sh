@@ -149,6 +149,39 @@ set +e; run --mode bind --learned "$t/learned" --learn -- true >/dev/null 2>"$t/
 [ "$rc" -eq 2 ] && grep -qF -- "--learn and --learned: give one" "$t/err" || fail "--learn + --learned: $rc $(cat "$t/err")"
 set +e; run --mode bind --learned /etc/hostname >/dev/null 2>"$t/err"; rc=$?; set -e
 [ "$rc" -eq 2 ] && grep -qF "not a learned-objects file" "$t/err" || fail "--learned bad file: $rc $(cat "$t/err")"
+# The launcher's variables reach podman/docker by name, the PMI descriptor is kept open
+# (launcher.profile); --site lumi adds its environment and skips what this host lacks.
+launcher=(--profile "$BBD_SOURCE_DIR/share/profiles/plan/launcher.profile")
+env -i PATH="$PATH" SLURM_JOB_ID=7 SLURM_PROCID=1 PMI_FD=6 PMI_RANK=1 FI_PROVIDER=tcp HOME=/nonexistent \
+  "$bbd" exec --profile-dir "$src/profiles" --image "$t/image" --mode basic "${launcher[@]}" \
+  --runtime podman --dry-run -- /bin/true >"$t/argv" || fail "podman dry run"
+for want in '--preserve-fds=4' '-e' 'SLURM_JOB_ID' 'SLURM_PROCID' 'PMI_FD' 'PMI_RANK' 'FI_PROVIDER' "$t/image:O"; do
+  grep -qxF -- "$want" "$t/argv" || fail "podman argv lacks $want: $(tr '\n' ' ' <"$t/argv")"
+done
+grep -qx 'HOME' "$t/argv" && fail "podman argv forwards HOME"
+env -i PATH="$PATH" SLURM_JOB_ID=7 "$bbd" plan --profile-dir "$src/profiles" --image "$t/image" --mode basic \
+  "${launcher[@]}" --format docker | grep -qF -- '-e SLURM_JOB_ID' || fail "docker format: no -e SLURM_JOB_ID"
+env -i PATH="$PATH" SLURM_JOB_ID=7 "$bbd" plan --profile-dir "$src/profiles" --image "$t/image" --mode basic \
+  "${launcher[@]}" --format apptainer | grep -q SLURM && fail "apptainer format forwards (it passes the environment itself)"
+run --mode basic --site lumi --format json --explain >"$t/out" 2>"$t/err" || fail "--site lumi: $(cat "$t/err")"
+jq -e '.env.NCCL_SOCKET_IFNAME == "hsn0,hsn1,hsn2,hsn3" and .env.NCCL_NET_GDR_LEVEL == "PHB" and .env.FI_MR_CACHE_MONITOR == "userfaultfd" and .env.CXI_FORK_SAFE == "1"' "$t/out" >/dev/null \
+  || fail "--site lumi env: $(jq -c .env "$t/out")"
+grep -q "skip /dev/cxi\*: no such device here (.*lumi.profile:[0-9]*)" "$t/err" || fail "--site lumi devices: $(grep -i dev "$t/err")"
+set +e; run --mode basic --site nosuchsite >/dev/null 2>"$t/err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -qF -- "--site nosuchsite: no nosuchsite.profile" "$t/err" || fail "--site unknown: $rc $(cat "$t/err")"
+# ch-run: destinations the image lacks get a staged tree of placeholders over the deepest
+# existing ancestor, then the image's entries of it again, then the binds.
+mkdir -p "$t/image/opt/kept" "$t/tmp"
+TMPDIR=$t/tmp "$bbd" exec --profile-dir "$src/profiles" --image "$t/image" \
+  "${common[@]}" --app /usr/bin/app --runtime ch-run --dry-run -- /bin/true >"$t/argv" || fail "ch-run dry run"
+stage=$(sed -n "s#^\($t/tmp/bbd-ch-run-[0-9]*-[0-9a-f]*\)/opt:/opt\$#\1#p" "$t/argv")
+[ -n "$stage" ] && [ -d "$stage/opt/kept" ] && [ -f "$stage/opt/bitbulldozer/host-lib/libmpi_gtl_hsa.so.0" ] \
+  || fail "ch-run: no staged /opt with placeholders: $(tr '\n' ' ' <"$t/argv")"
+grep -qx -- "$t/image/opt/kept:/opt/kept" "$t/argv" || fail "ch-run: the image's /opt/kept not bound again"
+grep -qx -- "$t/host/gtl/libmpi_gtl_hsa.so.0:/opt/bitbulldozer/host-lib/libmpi_gtl_hsa.so.0" "$t/argv" \
+  || fail "ch-run: GTL bind"
+grep -qx -- "--set-env=LD_LIBRARY_PATH=/opt/bitbulldozer/host-lib" "$t/argv" || fail "ch-run: environment"
+grep -qx -- "--set-env=BBD_IMAGE_ROOT=$t/image" "$t/argv" || fail "ch-run: BBD_IMAGE_ROOT for provenance"
 # Separators: a ':' in a bound path cannot be written in APPTAINER_BIND.
 mkdir -p "$t/odd:dir" && cp "$t/host/lib/libmpi.so.12" "$t/host/lib/libfabric.so.1" "$t/odd:dir/"
 run --mode bind --host-mpi "$t/odd:dir/libmpi.so.12" --format apptainer 2>"$t/err" && fail "':' accepted"
