@@ -58,7 +58,9 @@ static void usage(FILE *f, const char *cmd)
         PLAN_DEFAULT_INJECT_DIR);
     if (strcmp(cmd, "plan"))
         fprintf(f,
-                "  --runtime R           bwrap (default), apptainer, singularity, podman, docker\n"
+                "  --runtime R           bwrap (default), podman, ch-run (run here), apptainer,\n"
+                "                        singularity, docker; podman on this kind of machine:\n"
+                "                        CONTAINERS_CONF=share/containers/containers.conf\n"
                 "  --image-ref NAME      image name for docker (and podman instead of --rootfs)\n"
                 "  --dry-run             print the runtime's command line, one argument a line\n");
     else
