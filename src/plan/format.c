@@ -5,6 +5,7 @@
 #include "jsonw.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,12 +128,21 @@ int format_docker_args(const struct plan *plan, struct argv_vec *a, struct bbd_e
 {
     if (format_check_separators(plan, ":", "podman/docker -v", err)) return -1;
     for (size_t i = 0; i < plan->n_binds; i++) {
-        argv_push(a, "-v");
-        argv_pushf(a, "%s:%s:ro", plan->binds[i].src, plan->binds[i].dst);
+        const struct plan_bind *b = &plan->binds[i];
+        argv_push(a, b->device ? "--device" : "-v");
+        if (b->device && !strcmp(b->src, b->dst))
+            argv_push(a, b->src);
+        else
+            argv_pushf(a, "%s:%s%s", b->src, b->dst, b->device ? "" : ":ro");
     }
     for (size_t i = 0; i < plan->n_env; i++) {
         argv_push(a, "-e");
         argv_pushf(a, "%s=%s", plan->env[i].name, plan->env[i].value);
+    }
+    /* the launcher's variables (SLURM_*, PMI_*): by name, the value is the runtime's own */
+    for (size_t i = 0; i < plan->n_forward; i++) {
+        argv_push(a, "-e");
+        argv_push(a, plan->forward[i]);
     }
     return 0;
 }
@@ -141,7 +151,7 @@ int format_bwrap_args(const struct plan *plan, struct argv_vec *a, struct bbd_er
 {
     (void)err;
     for (size_t i = 0; i < plan->n_binds; i++) {
-        argv_push(a, "--ro-bind");
+        argv_push(a, plan->binds[i].device ? "--dev-bind" : "--ro-bind");
         argv_push(a, plan->binds[i].src);
         argv_push(a, plan->binds[i].dst);
     }
@@ -190,6 +200,27 @@ static int write_env(const struct plan *plan, FILE *out, struct bbd_err *err)
     return 0;
 }
 
+/* One MPI library as its file says it is, or null. */
+static void json_mpi(struct jsonw *w, const char *key, const struct plan_mpi *m)
+{
+    jsonw_key(w, key);
+    if (!m->known) {
+        jsonw_null(w);
+        return;
+    }
+    char abi[48] = "";
+    for (int i = 0, n = 0; i < 3 && m->v.abi[i] >= 0 && n >= 0 && (size_t)n < sizeof(abi); i++)
+        n += snprintf(abi + n, sizeof(abi) - (size_t)n, "%s%d", i ? "." : "", m->v.abi[i]);
+    jsonw_obj_begin(w);
+    jsonw_kstr(w, "path", m->path);
+    jsonw_kstr(w, "family", m->v.family[0] ? m->v.family : NULL);
+    jsonw_kstr(w, "release", m->v.release[0] ? m->v.release : NULL);
+    jsonw_kstr(w, "mpich_base", m->v.base[0] ? m->v.base : NULL);
+    jsonw_kstr(w, "device", m->v.device[0] ? m->v.device : NULL);
+    jsonw_kstr(w, "abi", abi[0] ? abi : NULL);
+    jsonw_obj_end(w);
+}
+
 static int write_json(const struct plan *plan, FILE *out, struct bbd_err *err)
 {
     struct jsonw w;
@@ -199,6 +230,12 @@ static int write_json(const struct plan *plan, FILE *out, struct bbd_err *err)
     jsonw_kstr(&w, "mode", plan_mode_name(plan->mode));
     jsonw_kbool(&w, "gtl", plan->gtl);
     jsonw_kstr(&w, "image", plan->image);
+    jsonw_kstr(&w, "abi_check", plan->mode == PLAN_BIND ? abi_check_name(plan->abi_check) : NULL);
+    jsonw_key(&w, "mpi");
+    jsonw_obj_begin(&w);
+    json_mpi(&w, "image", &plan->mpi_image);
+    json_mpi(&w, "host", &plan->mpi_host);
+    jsonw_obj_end(&w);
     jsonw_key(&w, "binds");
     jsonw_arr_begin(&w);
     for (size_t i = 0; i < plan->n_binds; i++) {
@@ -206,6 +243,8 @@ static int write_json(const struct plan *plan, FILE *out, struct bbd_err *err)
         jsonw_kstr(&w, "src", plan->binds[i].src);
         jsonw_kstr(&w, "dst", plan->binds[i].dst);
         jsonw_kstr(&w, "why", plan->binds[i].why);
+        if (plan->binds[i].learned) jsonw_kbool(&w, "learned", true);
+        if (plan->binds[i].device) jsonw_kbool(&w, "device", true);
         jsonw_obj_end(&w);
     }
     jsonw_arr_end(&w);
@@ -213,6 +252,24 @@ static int write_json(const struct plan *plan, FILE *out, struct bbd_err *err)
     jsonw_obj_begin(&w);
     for (size_t i = 0; i < plan->n_env; i++)
         jsonw_kstr(&w, plan->env[i].name, plan->env[i].value);
+    jsonw_obj_end(&w);
+    jsonw_key(&w, "forward");
+    jsonw_arr_begin(&w);
+    for (size_t i = 0; i < plan->n_forward; i++)
+        jsonw_str(&w, plan->forward[i]);
+    jsonw_arr_end(&w);
+    jsonw_key(&w, "symbols");
+    jsonw_obj_begin(&w);
+    jsonw_kint(&w, "replaced", (long long)plan->symbols.pairs);
+    jsonw_kint(&w, "objects", (long long)plan->symbols.consumers);
+    jsonw_kint(&w, "references", (long long)plan->symbols.refs);
+    jsonw_kint(&w, "answered_elsewhere", (long long)plan->symbols.elsewhere);
+    jsonw_kint(&w, "weak_missing", (long long)plan->symbols.weak_missing);
+    jsonw_obj_end(&w);
+    jsonw_key(&w, "learned");
+    jsonw_obj_begin(&w);
+    jsonw_kint(&w, "objects", (long long)plan->learned.objects);
+    jsonw_kint(&w, "added", (long long)plan->learned.added);
     jsonw_obj_end(&w);
     jsonw_key(&w, "explain");
     jsonw_arr_begin(&w);

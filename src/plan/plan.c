@@ -8,7 +8,8 @@
  * 3. Follow the dependencies of every injected host file as the image's loader
  *    would: a library the image has and that satisfies every version asked of it
  *    is used from the image; otherwise the host's copy is injected too.
- * 4. Check (checks.h), then add the profile's paths and environment. */
+ * 4. Check (checks.h: versions; symcheck.h: symbols; mpiver.h: --abi-check), then add
+ *    the profile's paths and environment. */
 #include "plan.h"
 
 #include "bbd_time.h"
@@ -16,14 +17,18 @@
 #include "hostmpi.h"
 #include "ldsearch.h"
 #include "profile.h"
+#include "symcheck.h"
 
 #include <elf.h>
 #include <fnmatch.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+
+extern char **environ;
 
 struct builder {
     const struct plan_opts *o;
@@ -39,6 +44,7 @@ struct builder {
     } replaced[16];
     size_t n_replaced;
     bool uses_inject_dir;
+    bool learning; /* binds made now come from the traced run (--learn) */
     struct bbd_err *err;
 };
 
@@ -55,22 +61,35 @@ int plan_mode_parse(const char *name, enum plan_mode *mode)
     return -1;
 }
 
-static void explain(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void explain(struct builder *b, const char *fmt, ...)
+/* Append a printf-formatted line to a vector of lines (explain, refusal details). */
+static void push_line(char ***vec, size_t *n, const char *fmt, va_list ap)
 {
     char *line = NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vasprintf(&line, fmt, ap);
-    va_end(ap);
-    char **v = n >= 0 ? realloc(b->p->explain, (b->p->n_explain + 1) * sizeof(*v)) : NULL;
+    int len = vasprintf(&line, fmt, ap);
+    char **v = len >= 0 ? realloc(*vec, (*n + 1) * sizeof(*v)) : NULL;
     if (v == NULL) {
         free(line);
         return;
     }
-    b->p->explain = v;
-    v[b->p->n_explain++] = line;
+    *vec = v;
+    v[(*n)++] = line;
 }
+
+/* A line of --explain (REFUSAL false) or of a refusal's details (REFUSAL true). */
+static void say(struct builder *b, bool refusal, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void say(struct builder *b, bool refusal, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (refusal)
+        push_line(&b->p->refusal, &b->p->n_refusal, fmt, ap);
+    else
+        push_line(&b->p->explain, &b->p->n_explain, fmt, ap);
+    va_end(ap);
+}
+#define explain(b, ...) say(b, false, __VA_ARGS__)
+#define refusal(b, ...) say(b, true, __VA_ARGS__)
 
 static int add_bind(struct builder *b, const char *src, const char *dst, bool named,
                     const char *why)
@@ -81,8 +100,24 @@ static int add_bind(struct builder *b, const char *src, const char *dst, bool na
     struct plan_bind *v = realloc(b->p->binds, (b->p->n_binds + 1) * sizeof(*v));
     if (v == NULL) return bbd_err_sys(b->err, "realloc", "binds");
     b->p->binds = v;
-    v[b->p->n_binds++] = (struct plan_bind){strdup(src), strdup(dst), strdup(why)};
+    v[b->p->n_binds++] =
+        (struct plan_bind){strdup(src), strdup(dst), strdup(why), b->learning, false};
     return 0;
+}
+
+static int push_name(char ***vec, size_t *n, const char *name)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp((*vec)[i], name)) return 0;
+    char **v = realloc(*vec, (*n + 1) * sizeof(*v));
+    if (v == NULL) return -1;
+    *vec = v;
+    return (v[*n] = strdup(name)) ? ((*n)++, 0) : -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int set_env(struct builder *b, const char *name, const char *value)
@@ -131,7 +166,7 @@ static int inject(struct builder *b, const char *host_path, const char *dst, con
     b->inj.objs = v;
     v[b->inj.n_objs] = o;
     if (add_bind(b, host_path, dst, false, why)) return -1;
-    explain(b, "inject %s -> %s: %s", host_path, dst, why);
+    explain(b, "%sinject %s -> %s: %s", b->learning ? "learned: " : "", host_path, dst, why);
     return (int)b->inj.n_objs++;
 }
 
@@ -155,58 +190,168 @@ static bool image_satisfies(struct builder *b, const char *host, const char *nam
     return ok;
 }
 
-/* Step 3: decide, for each library an injected host file needs, image or host. */
-static int follow_injected(struct builder *b)
+/* Step 3 for one library NAME that injected object I needs (its DT_NEEDED, or a name it
+ * dlopen'ed in the traced run): from the image when the image has it and its copy
+ * satisfies what is asked of it, else the host's copy is injected. */
+static int place_dependency(struct builder *b, size_t i, const char *name)
 {
-    for (size_t i = 0; i < b->inj.n_objs; i++) {
-        for (size_t k = 0; k < b->inj.objs[i].elf.n_needed; k++) {
-            const char *name = b->inj.objs[i].elf.needed[k];
-            if (ld_closure_by_name(&b->inj, name)) continue;
-            char icanon[PATH_MAX], ihost[PATH_MAX], hcanon[PATH_MAX], hhost[PATH_MAX];
-            enum ld_how ihow, hhow;
-            int in_image =
-                ld_find(&b->image, NULL, &b->inj.objs[i], name, icanon, ihost, &ihow, b->err);
-            struct ld_obj on_host = b->inj.objs[i]; /* the same file, seen on the host */
-            snprintf(on_host.path, sizeof(on_host.path), "%s", b->inj.objs[i].host);
-            int on_host_found =
-                ld_find(&b->host, NULL, &on_host, name, hcanon, hhost, &hhow, b->err);
-            if (in_image < 0 || on_host_found < 0) return -1;
-            bool glibc = check_is_glibc(name);
-            bool always = profile_host_always(&b->prof, name);
-            if (in_image && !always &&
-                (glibc ? !b->o->inject_glibc : image_satisfies(b, ihost, name))) {
-                explain(b, "skip %s: the image's %s provides it (%s needs it; found by %s)%s", name,
-                        icanon, b->inj.objs[i].host, ld_how_name(ihow),
-                        glibc ? "; glibc is checked, not injected" : "");
-                continue;
-            }
-            if (!on_host_found) {
-                if (in_image) continue; /* the version checks will say what is missing */
-                return bbd_err_set(b->err, BBD_EXIT_FAIL,
-                                   "refused: host %s needs %s, found neither on the host nor in "
-                                   "the image %s",
-                                   b->inj.objs[i].host, name, b->o->image);
-            }
-            char dst[PATH_MAX], why[PATH_MAX + 128];
-            if (in_image) {
-                snprintf(dst, sizeof(dst), "%s", icanon);
-                snprintf(why, sizeof(why), "%s needs %s; %s", b->inj.objs[i].host, name,
-                         always  ? "the profile takes it from the host"
-                         : glibc ? "--inject-glibc"
-                                 : "the image's copy lacks a version it needs");
-            } else {
-                inject_dir_path(b, name, dst);
-                snprintf(why, sizeof(why), "%s needs %s; the image has none", b->inj.objs[i].host,
-                         name);
-            }
-            if (inject(b, hhost, dst, name, why) < 0) return -1;
-        }
+    if (ld_closure_by_name(&b->inj, name)) return 0;
+    char icanon[PATH_MAX], ihost[PATH_MAX], hcanon[PATH_MAX], hhost[PATH_MAX];
+    enum ld_how ihow, hhow;
+    int in_image = ld_find(&b->image, NULL, &b->inj.objs[i], name, icanon, ihost, &ihow, b->err);
+    struct ld_obj on_host = b->inj.objs[i]; /* the same file, seen on the host */
+    snprintf(on_host.path, sizeof(on_host.path), "%s", b->inj.objs[i].host);
+    int on_host_found = ld_find(&b->host, NULL, &on_host, name, hcanon, hhost, &hhow, b->err);
+    if (in_image < 0 || on_host_found < 0) return -1;
+    bool glibc = check_is_glibc(name);
+    bool always = profile_host_always(&b->prof, name);
+    if (in_image && !always && (glibc ? !b->o->inject_glibc : image_satisfies(b, ihost, name))) {
+        explain(b, "skip %s: the image's %s provides it (%s needs it; found by %s)%s", name, icanon,
+                b->inj.objs[i].host, ld_how_name(ihow),
+                glibc ? "; glibc is checked, not injected" : "");
+        return 0;
     }
+    if (!on_host_found) {
+        if (in_image) return 0; /* the version checks will say what is missing */
+        return bbd_err_set(b->err, BBD_EXIT_FAIL,
+                           "refused: host %s needs %s, found neither on the host nor in the image "
+                           "%s",
+                           b->inj.objs[i].host, name, b->o->image);
+    }
+    char dst[PATH_MAX], why[PATH_MAX + 128];
+    if (in_image) {
+        snprintf(dst, sizeof(dst), "%s", icanon);
+        snprintf(why, sizeof(why), "%s needs %s; %s", b->inj.objs[i].host, name,
+                 always  ? "the profile takes it from the host"
+                 : glibc ? "--inject-glibc"
+                         : "the image's copy lacks a version it needs");
+    } else {
+        inject_dir_path(b, name, dst);
+        snprintf(why, sizeof(why), "%s needs %s; the image has none", b->inj.objs[i].host, name);
+    }
+    return inject(b, hhost, dst, name, why) < 0 ? -1 : 0;
+}
+
+/* Step 3: decide, for each library the injected host files from FROM on need, image or
+ * host (the objects injected meanwhile are followed too). */
+static int follow_injected(struct builder *b, size_t from)
+{
+    for (size_t i = from; i < b->inj.n_objs; i++)
+        for (size_t k = 0; k < b->inj.objs[i].elf.n_needed; k++)
+            if (place_dependency(b, i, b->inj.objs[i].elf.needed[k])) return -1;
     return 0;
 }
 
-/* Step 4a: versions asked of every injected file, and by it, must be there. */
-static int check_injected(struct builder *b)
+/* The injected object whose host file is REAL (a real path), -1 if none. */
+static int inj_by_host(const struct builder *b, const char *real)
+{
+    for (size_t i = 0; i < b->inj.n_objs; i++)
+        if (!strcmp(b->inj.objs[i].host, real)) return (int)i;
+    return -1;
+}
+
+static bool elf_needs(const struct elf_info *e, const char *name)
+{
+    for (size_t i = 0; i < e->n_needed; i++)
+        if (!strcmp(e->needed[i], name)) return true;
+    return false;
+}
+
+/* Where a plugin that injected object K dlopen'ed by the absolute path ASKED lands. Found
+ * in the loader's own directory as the loader was named (BY; UCX finds its modules
+ * relative to libucs that way), it lands beside where the loader lands (DST), and also at
+ * ASKED when the image has that directory; otherwise at ASKED, as in the image (ALSO ""). */
+static void learned_dst(struct builder *b, size_t k, const char *asked, const char *by,
+                        char dst[PATH_MAX], char also[PATH_MAX])
+{
+    char dir[PATH_MAX], canon[PATH_MAX], host[PATH_MAX];
+    also[0] = '\0';
+    snprintf(dir, sizeof(dir), "%s", by);
+    char *slash = strrchr(dir, '/');
+    size_t n = slash ? (size_t)(slash - dir) + 1 : 0;
+    view_canonical(&b->image_view, asked, canon, sizeof(canon));
+    if (n && !strncmp(asked, dir, n) && strcmp(b->inj.objs[k].path, b->inj.objs[k].host)) {
+        snprintf(dst, PATH_MAX, "%.*s%s",
+                 (int)(strrchr(b->inj.objs[k].path, '/') - b->inj.objs[k].path + 1),
+                 b->inj.objs[k].path, asked + n);
+        snprintf(dir, sizeof(dir), "%s", canon);
+        *strrchr(dir, '/') = '\0';
+        struct bbd_err ignored;
+        if (strcmp(dst, canon) && view_resolve(&b->image_view, dir, host, sizeof(host), host,
+                                               sizeof(host), &ignored) == 0)
+            snprintf(also, PATH_MAX, "%s", canon);
+        return;
+    }
+    snprintf(dst, PATH_MAX, "%s", canon);
+}
+
+/* Step 3b: what the traced native run loaded (bbd plan --learn). An object dlopen'ed by a
+ * host file the plan injects is part of the host stack the mode brings in: it is injected
+ * too, with its own dependencies (step 3) and checks. Objects loaded as the dependencies
+ * of injected files were placed by step 3 already; the others belong to the image side. */
+static int add_learned(struct builder *b)
+{
+    const struct plan_learned *l = b->o->learned;
+    size_t n = b->o->n_learned, first_new = b->inj.n_objs, planned = 0, added = 0;
+    if (n == 0) return 0;
+    bool *done = calloc(n, sizeof(*done));
+    if (done == NULL) return bbd_err_sys(b->err, "calloc", "learned objects");
+    b->learning = true;
+    int rc = 0;
+    for (bool changed = true; changed && rc == 0;) { /* plugins of plugins: until stable */
+        changed = false;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            char real[PATH_MAX], by[PATH_MAX], dst[PATH_MAX], also[PATH_MAX], why[3 * PATH_MAX];
+            if (done[i]) continue;
+            if (l[i].path == NULL || realpath(l[i].path, real) == NULL || l[i].asked == NULL ||
+                l[i].by == NULL || realpath(l[i].by, by) == NULL) {
+                done[i] = true; /* the vDSO, a file gone since, or nobody known to have asked */
+                continue;
+            }
+            int k = inj_by_host(b, by);
+            if (inj_by_host(b, real) >= 0 ||
+                (k >= 0 && elf_needs(&b->inj.objs[k].elf, l[i].asked))) {
+                done[i] = true;
+                planned++;
+                continue;
+            }
+            if (k < 0) continue; /* not (yet) asked for by a host file of the plan */
+            done[i] = changed = true;
+            const char *base = strrchr(real, '/') + 1;
+            if (check_is_glibc(base)) {
+                explain(b, "skip %s: glibc is checked, not injected", real);
+                continue;
+            }
+            added++;
+            if (!strchr(l[i].asked, '/')) { /* dlopen("libfoo.so.1"): searched as a dependency */
+                rc = place_dependency(b, (size_t)k, l[i].asked);
+                continue;
+            }
+            learned_dst(b, (size_t)k, l[i].asked, l[i].by, dst, also);
+            snprintf(why, sizeof(why), "dlopen'ed by host %s (as %s) in the traced run",
+                     b->inj.objs[k].host, l[i].asked);
+            const char *name = strrchr(l[i].asked, '/') + 1;
+            if (inject(b, real, dst, name, why) < 0 ||
+                (also[0] && inject(b, real, also, name, why) < 0))
+                rc = -1;
+        }
+    }
+    if (rc == 0) rc = follow_injected(b, first_new);
+    b->learning = false;
+    b->p->learned.objects = n;
+    b->p->learned.added = b->inj.n_objs - first_new;
+    if (rc == 0)
+        explain(b,
+                "learned: the traced run loaded %zu objects: %zu already in the plan or placed as "
+                "dependencies of host files, %zu dlopen'ed by host files of the plan (%zu files "
+                "injected with their dependencies), %zu of the image side",
+                n, planned, added, b->p->learned.added, n - planned - added);
+    free(done);
+    return rc;
+}
+
+/* Step 4a: versions every injected file asks of any library must be there. */
+static int check_host_versions(struct builder *b)
 {
     char cdesc[PATH_MAX + 16], pdesc[2 * PATH_MAX + 32];
     for (size_t i = 0; i < b->inj.n_objs; i++) {
@@ -236,7 +381,14 @@ static int check_injected(struct builder *b)
             if (rc) return -1;
         }
     }
-    /* Image objects keep asking the replaced files for what they asked the originals. */
+    return 0;
+}
+
+/* Step 4c: image objects keep asking the replaced files for the versions they asked the
+ * originals for. */
+static int check_replaced_versions(struct builder *b)
+{
+    char cdesc[PATH_MAX + 16], pdesc[2 * PATH_MAX + 32];
     for (size_t r = 0; r < b->n_replaced; r++) {
         const struct ld_obj *orig = &b->img.objs[b->replaced[r].img];
         const struct ld_obj *host = &b->inj.objs[b->replaced[r].inj];
@@ -249,6 +401,73 @@ static int check_injected(struct builder *b)
         }
     }
     return 0;
+}
+
+#define SYM_LIST_MAX 20 /* missing symbols listed one per line, then a count */
+
+/* The highest version PROVIDER (a host file) defines of VERSION's kind, for messages. */
+static void version_hint(const struct builder *b, const char *provider, const char *symbol,
+                         char *out, size_t len)
+{
+    out[0] = '\0';
+    const char *at = strchr(symbol, '@');
+    for (size_t i = 0; at && i < b->inj.n_objs; i++) {
+        const struct elf_info *e = &b->inj.objs[i].elf;
+        if (strcmp(b->inj.objs[i].host, provider) || elf_defines_version(e, at + 1)) continue;
+        char prefix[64];
+        snprintf(prefix, sizeof(prefix), "%.*s", (int)strcspn(at + 1, "0123456789"), at + 1);
+        const char *top = elf_highest_version(e, prefix);
+        snprintf(out, len, "; the host file defines versions only up to %s", top ? top : "(none)");
+        return;
+    }
+}
+
+/* Step 4b: every symbol an image object bound to a replaced file must still be defined. */
+static int check_symbols(struct builder *b)
+{
+    struct sym_report rep;
+    if (symcheck_run(&b->img, &b->inj, &rep, b->err)) return -1;
+    b->p->symbols = (struct plan_symbols){rep.n_pairs, rep.n_consumers, rep.n_refs, rep.n_elsewhere,
+                                          rep.n_missing - rep.n_strong};
+    if (rep.n_pairs == 0) {
+        symcheck_free(&rep);
+        return 0;
+    }
+    explain(b,
+            "symbol check: %zu replaced librar%s, %zu image object%s, %zu reference%s bound to "
+            "the replaced files: %zu missing, %zu answered by another object after the "
+            "replacement",
+            rep.n_pairs, rep.n_pairs == 1 ? "y" : "ies", rep.n_consumers,
+            rep.n_consumers == 1 ? "" : "s", rep.n_refs, rep.n_refs == 1 ? "" : "s", rep.n_strong,
+            rep.n_elsewhere);
+    for (size_t i = rep.n_strong; i < rep.n_missing && i < rep.n_strong + SYM_LIST_MAX; i++)
+        explain(b,
+                "weak reference %s of image %s is not defined by host %s: reported, not refused "
+                "(it stays NULL)",
+                rep.missing[i].symbol, rep.missing[i].consumer, rep.missing[i].provider);
+    int rc = 0;
+    if (rep.n_strong) {
+        const struct sym_missing *m = &rep.missing[0];
+        char hint[128];
+        for (size_t i = 0; rep.n_strong > 1 && i < rep.n_strong && i < SYM_LIST_MAX; i++) {
+            version_hint(b, rep.missing[i].provider, rep.missing[i].symbol, hint, sizeof(hint));
+            refusal(
+                b, "missing symbol %s: needed by image %s, not defined by host %s (replacing %s)%s",
+                rep.missing[i].symbol, rep.missing[i].consumer, rep.missing[i].provider,
+                rep.missing[i].replaced, hint);
+        }
+        if (rep.n_strong > SYM_LIST_MAX)
+            refusal(b, "... and %zu more missing symbols", rep.n_strong - SYM_LIST_MAX);
+        version_hint(b, m->provider, m->symbol, hint, sizeof(hint));
+        rc = bbd_err_set(b->err, BBD_EXIT_FAIL,
+                         "refused: %zu symbol%s the image binds to the replaced %s %s missing from "
+                         "host %s: %s (needed by image %s)%s%s",
+                         rep.n_strong, rep.n_strong == 1 ? "" : "s", m->replaced,
+                         rep.n_strong == 1 ? "is" : "are", m->provider, m->symbol, m->consumer,
+                         hint, rep.n_strong > 1 ? "; all listed below" : "");
+    }
+    symcheck_free(&rep);
+    return rc;
 }
 
 /* The image object whose soname (or asked name) matches glob PATTERN, -1 if none. */
@@ -288,6 +507,34 @@ static int replace(struct builder *b, int img, const char *host_path, const char
     return 0;
 }
 
+/* What MPI file FILE (read at HOST) says it is. */
+static int read_mpi(struct builder *b, struct plan_mpi *pm, const char *file, const char *host)
+{
+    snprintf(pm->path, sizeof(pm->path), "%s", file);
+    bool deep = b->o->describe || b->o->abi_check != ABI_MAJOR;
+    if (mpi_version_read(host, file, deep, &pm->v, b->err)) return -1;
+    pm->known = true;
+    return 0;
+}
+
+/* The MPI versions of bind mode, read from both files, and the --abi-check policy. */
+static int check_mpi_versions(struct builder *b, int img, const char *host_path)
+{
+    char real[PATH_MAX], ht[256], it[256], why[512];
+    if (realpath(host_path, real) == NULL) return bbd_err_sys(b->err, "realpath", host_path);
+    const struct ld_obj *o = &b->img.objs[img];
+    if (read_mpi(b, &b->p->mpi_image, o->path, o->host) || read_mpi(b, &b->p->mpi_host, real, real))
+        return -1;
+    mpi_version_text(&b->p->mpi_image.v, it, sizeof(it));
+    mpi_version_text(&b->p->mpi_host.v, ht, sizeof(ht));
+    explain(b, "MPI versions: image %s: %s; host %s: %s", o->path, it, real, ht);
+    if (mpi_version_check(b->o->abi_check, &b->p->mpi_host.v, real, &b->p->mpi_image.v, o->path,
+                          why, sizeof(why), b->err))
+        return -1;
+    explain(b, "%s", why);
+    return 0;
+}
+
 static int rules_bind(struct builder *b)
 {
     char path[PATH_MAX], how[PATH_MAX + 64];
@@ -306,7 +553,7 @@ static int rules_bind(struct builder *b)
         path, h.soname ? h.soname : base, b->img.objs[img].path,
         b->img.objs[img].elf.soname ? b->img.objs[img].elf.soname : b->img.objs[img].name, b->err);
     elf_free(&h);
-    if (rc || replace(b, img, path, "host MPI")) return -1;
+    if (rc || check_mpi_versions(b, img, path) || replace(b, img, path, "host MPI")) return -1;
     if (b->o->host_fabric) { /* an explicit libfabric also replaces the image's */
         int fab = image_obj_matching(b, "libfabric.so.*");
         if (host_find_fabric(&b->host, b->o->host_fabric, path, how, sizeof(how), b->err) <= 0)
@@ -318,7 +565,14 @@ static int rules_bind(struct builder *b)
 
 static int rules_hybrid(struct builder *b)
 {
-    int fab = image_obj_matching(b, "libfabric.so.*");
+    int mpi = image_mpi(b), fab = image_obj_matching(b, "libfabric.so.*");
+    if (mpi >= 0) { /* the image's MPI stays: its version is reported, not checked */
+        char it[256];
+        const struct ld_obj *o = &b->img.objs[mpi];
+        if (read_mpi(b, &b->p->mpi_image, o->path, o->host)) return -1;
+        mpi_version_text(&b->p->mpi_image.v, it, sizeof(it));
+        explain(b, "MPI version: image %s: %s (kept)", o->path, it);
+    }
     if (fab < 0)
         return bbd_err_set(b->err, BBD_EXIT_FAIL,
                            "refused: hybrid mode: the image's program loads no libfabric.so.N in "
@@ -381,21 +635,101 @@ static int image_closure(struct builder *b)
     return 0;
 }
 
+/* A device node (or directory of them) bound as a device. */
+static int add_device(struct builder *b, const char *path, const char *why)
+{
+    if (add_bind(b, path, path, true, why)) return -1;
+    for (size_t i = 0; i < b->p->n_binds; i++)
+        if (!strcmp(b->p->binds[i].dst, path)) b->p->binds[i].device = true;
+    return 0;
+}
+
+/* One bind/device/bind-env line of a profile, when what it names is on this host. */
+static int apply_profile_bind(struct builder *b, const struct profile_bind *pb)
+{
+    char why[PATH_MAX];
+    struct stat st;
+    snprintf(why, sizeof(why), "profile %s", pb->origin);
+    if (pb->kind == PROFILE_DEVICE) {
+        glob_t g;
+        int rc = glob(pb->src, 0, NULL, &g);
+        if (rc == GLOB_NOMATCH)
+            explain(b, "skip %s: no such device here (%s)", pb->src, pb->origin);
+        for (size_t i = 0; rc == 0 && i < g.gl_pathc; i++) {
+            if ((rc = add_device(b, g.gl_pathv[i], why)) == 0)
+                explain(b, "device %s: %s", g.gl_pathv[i], why);
+        }
+        if (rc != GLOB_NOMATCH) globfree(&g);
+        return rc == GLOB_NOMATCH ? 0 : rc;
+    }
+    const char *src = pb->src, *dst = pb->dst;
+    if (pb->kind == PROFILE_BIND_ENV) {
+        const char *v = getenv(pb->src);
+        if (v == NULL || v[0] != '/') {
+            explain(b, "skip $%s: not set to a path (%s)", pb->src, pb->origin);
+            return 0;
+        }
+        struct bbd_err refused;
+        if (path_check_bind(v, v, true, &refused)) { /* the launcher's value, not the profile's */
+            explain(b, "skip $%s=%s: %s (%s)", pb->src, v, refused.msg, pb->origin);
+            return 0;
+        }
+        src = dst = v;
+    }
+    if (stat(src, &st) < 0) {
+        explain(b, "skip %s: not on this host (%s)", src, pb->origin);
+        return 0;
+    }
+    if (add_bind(b, src, dst, true, why)) return -1;
+    explain(b, "bind %s -> %s: %s", src, dst, why);
+    return 0;
+}
+
+/* DIR with ${VAR} expanded into OUT; false when a variable is unset. */
+static bool expand_vars(const char *dir, char *out, size_t len)
+{
+    size_t o = 0;
+    for (const char *p = dir; *p && o + 1 < len;) {
+        if (p[0] == '$' && p[1] == '{' && strchr(p, '}')) {
+            char name[256];
+            size_t n = (size_t)(strchr(p, '}') - p - 2);
+            snprintf(name, sizeof(name), "%.*s", (int)n, p + 2);
+            const char *v = getenv(name);
+            if (v == NULL) return false;
+            o += (size_t)snprintf(out + o, len - o, "%s", v);
+            p += n + 3;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o < len ? o : len - 1] = '\0';
+    return o < len;
+}
+
+/* The launcher's variables the profile forwards, present now (for podman/docker). */
+static int collect_forwards(struct builder *b)
+{
+    for (char **e = environ; *e; e++) {
+        size_t n = strcspn(*e, "=");
+        char name[256];
+        if (n == 0 || n >= sizeof(name)) continue;
+        snprintf(name, sizeof(name), "%.*s", (int)n, *e);
+        bool match = false;
+        for (size_t i = 0; i < b->prof.n_forward && !match; i++)
+            match = !fnmatch(b->prof.forward[i], name, 0);
+        if (match && push_name(&b->p->forward, &b->p->n_forward, name)) return -1;
+    }
+    if (b->p->n_forward > 1) qsort(b->p->forward, b->p->n_forward, sizeof(*b->p->forward), cmp_str);
+    for (size_t i = 0; i < b->prof.n_pass_fd; i++)
+        if (push_name(&b->p->pass_fd, &b->p->n_pass_fd, b->prof.pass_fd[i])) return -1;
+    return 0;
+}
+
 /* Step 4b: the profile's paths (when on this host) and environment. */
 static int apply_profile(struct builder *b)
 {
-    for (size_t i = 0; i < b->prof.n_binds; i++) {
-        const struct profile_bind *pb = &b->prof.binds[i];
-        struct stat st;
-        if (stat(pb->src, &st) < 0) {
-            explain(b, "skip %s: not on this host (%s)", pb->src, pb->origin);
-            continue;
-        }
-        char why[PATH_MAX];
-        snprintf(why, sizeof(why), "profile %s", pb->origin);
-        if (add_bind(b, pb->src, pb->dst, true, why)) return -1;
-        explain(b, "bind %s -> %s: %s", pb->src, pb->dst, why);
-    }
+    for (size_t i = 0; i < b->prof.n_binds; i++)
+        if (apply_profile_bind(b, &b->prof.binds[i])) return -1;
     if (b->prof.mpi_prefix && b->o->mode == PLAN_BIND && b->n_replaced > 0) {
         char prefix[PATH_MAX];
         snprintf(prefix, sizeof(prefix), "%s", b->inj.objs[b->replaced[0].inj].host);
@@ -419,16 +753,49 @@ static int apply_profile(struct builder *b)
         *eq = '=';
         if (rc) return -1;
     }
-    return 0;
+    return collect_forwards(b);
 }
 
+/* LD_LIBRARY_PATH in the container: the inject dir first, then what a profile set, then
+ * the profiles' ld-path directories that are on this host. */
+static int finish_ld_path(struct builder *b)
+{
+    char path[8192] = "", dir[PATH_MAX];
+    struct stat st;
+    size_t n = 0;
+    const char *prev = NULL;
+    for (size_t i = 0; i < b->p->n_env; i++)
+        if (!strcmp(b->p->env[i].name, "LD_LIBRARY_PATH")) prev = b->p->env[i].value;
+    const char *parts[2] = {b->uses_inject_dir ? b->o->inject_dir : NULL, prev};
+    for (size_t i = 0; i < 2; i++)
+        if (parts[i] && parts[i][0] && n < sizeof(path))
+            n += (size_t)snprintf(path + n, sizeof(path) - n, "%s%s", n ? ":" : "", parts[i]);
+    for (size_t i = 0; i < b->prof.n_ld_path; i++) {
+        if (!expand_vars(b->prof.ld_path[i], dir, sizeof(dir)) || stat(dir, &st) < 0) {
+            explain(b, "skip ld-path %s: a variable is unset or the directory is not on this host",
+                    b->prof.ld_path[i]);
+            continue;
+        }
+        if (n < sizeof(path))
+            n += (size_t)snprintf(path + n, sizeof(path) - n, "%s%s", n ? ":" : "", dir);
+        explain(b, "ld-path %s: on the container's LD_LIBRARY_PATH", dir);
+    }
+    if (n >= sizeof(path))
+        return bbd_err_set(b->err, BBD_EXIT_USAGE, "LD_LIBRARY_PATH of the plan too long");
+    return n && (prev == NULL || strcmp(prev, path)) ? set_env(b, "LD_LIBRARY_PATH", path) : 0;
+}
+
+/* launcher.profile (every mode, optional), <mode>.profile, gtl.profile, then --site and
+ * --profile files. */
 static int load_profiles(struct builder *b)
 {
     char path[PATH_MAX];
-    const char *names[2] = {plan_mode_name(b->o->mode), b->o->gtl ? "gtl" : NULL};
-    for (int i = 0; i < 2 && b->o->profile_dir; i++) {
+    struct stat st;
+    const char *names[3] = {"launcher", plan_mode_name(b->o->mode), b->o->gtl ? "gtl" : NULL};
+    for (int i = 0; i < 3 && b->o->profile_dir; i++) {
         if (names[i] == NULL) continue;
         snprintf(path, sizeof(path), "%s/%s.profile", b->o->profile_dir, names[i]);
+        if (i == 0 && stat(path, &st) < 0) continue;
         if (profile_load(path, &b->prof, b->err)) return -1;
     }
     for (size_t i = 0; i < b->o->n_extra_profiles; i++)
@@ -477,13 +844,13 @@ static int build(struct builder *b)
     if (o->mode == PLAN_BASIC) {
         if (o->gtl) return bbd_err_set(b->err, BBD_EXIT_USAGE, "--gtl needs --mode bind or hybrid");
         explain(b, "basic: the image as built, nothing injected");
-        return apply_profile(b);
+        return apply_profile(b) || finish_ld_path(b) ? -1 : 0;
     }
     if (image_closure(b)) return -1;
     if ((o->mode == PLAN_BIND ? rules_bind(b) : rules_hybrid(b)) || (o->gtl && rules_gtl(b)) ||
-        follow_injected(b) || check_injected(b) || apply_profile(b))
+        follow_injected(b, 0) || add_learned(b) || check_host_versions(b) || check_symbols(b) ||
+        check_replaced_versions(b) || apply_profile(b) || finish_ld_path(b))
         return -1;
-    if (b->uses_inject_dir) return set_env(b, "LD_LIBRARY_PATH", o->inject_dir);
     return 0;
 }
 
@@ -493,6 +860,7 @@ int plan_build(const struct plan_opts *opts, struct plan *out, struct bbd_err *e
     memset(out, 0, sizeof(*out));
     out->mode = opts->mode;
     out->gtl = opts->gtl;
+    out->abi_check = opts->abi_check;
     out->image = strdup(opts->image ? opts->image : "");
     struct plan_opts o = *opts;
     if (o.inject_dir == NULL) o.inject_dir = PLAN_DEFAULT_INJECT_DIR;
@@ -528,5 +896,14 @@ void plan_free(struct plan *plan)
     for (size_t i = 0; i < plan->n_explain; i++)
         free(plan->explain[i]);
     free(plan->explain);
+    for (size_t i = 0; i < plan->n_refusal; i++)
+        free(plan->refusal[i]);
+    free(plan->refusal);
+    for (size_t i = 0; i < plan->n_forward; i++)
+        free(plan->forward[i]);
+    free(plan->forward);
+    for (size_t i = 0; i < plan->n_pass_fd; i++)
+        free(plan->pass_fd[i]);
+    free(plan->pass_fd);
     memset(plan, 0, sizeof(*plan));
 }

@@ -8,12 +8,22 @@
 #define BBD_PLAN_H
 
 #include "bbd_err.h"
+#include "mpiver.h"
 #include "rootfs.h"
+
+#include <limits.h>
 
 #include <stdbool.h>
 #include <stdio.h>
 
 enum plan_mode { PLAN_BASIC, PLAN_BIND, PLAN_HYBRID };
+
+/* One object a traced native run loaded (bbd plan --learn, bbd probe --plan-out). */
+struct plan_learned {
+    const char *path;  /* as the loader named it */
+    const char *asked; /* the DT_NEEDED name or dlopen argument, NULL when unknown */
+    const char *by;    /* the object that asked for it, NULL when unknown */
+};
 
 struct plan_opts {
     enum plan_mode mode;
@@ -29,12 +39,18 @@ struct plan_opts {
     size_t n_extra_profiles;
     const struct fs_bind *user_binds; /* --bind SRC:DST, part of the container's view */
     size_t n_user_binds;
+    enum abi_check abi_check;           /* bind mode's MPI version policy (default major) */
+    const struct plan_learned *learned; /* what a traced run loaded: dlopen'ed host plugins */
+    size_t n_learned;
+    bool describe; /* the plan is shown (--explain, JSON): also read versions that cost ms */
 };
 
 struct plan_bind {
     char *src; /* host path */
     char *dst; /* path in the container */
     char *why;
+    bool learned; /* added because the traced run loaded it (--learn) */
+    bool device;  /* a device node (or a directory of them): --dev-bind, --device */
 };
 
 struct plan_env {
@@ -51,6 +67,24 @@ struct plan {
     size_t n_env;
     char **explain; /* one line per decision: why each file is injected or skipped */
     size_t n_explain;
+    char **refusal; /* a refusal's details, one line each (the missing symbols) */
+    size_t n_refusal;
+    char **forward; /* the launcher's variables to pass into podman/docker (-e NAME), sorted */
+    size_t n_forward;
+    char **pass_fd; /* variables holding descriptors the program needs (PMI_FD) */
+    size_t n_pass_fd;
+    enum abi_check abi_check;
+    struct plan_mpi { /* the MPI libraries, as their files say (bind and hybrid modes) */
+        bool known;
+        char path[PATH_MAX]; /* path in the container (image) or on the host */
+        struct mpi_version v;
+    } mpi_image, mpi_host;
+    struct plan_symbols { /* the symbol check (symcheck.h) */
+        size_t pairs, consumers, refs, elsewhere, weak_missing;
+    } symbols;
+    struct plan_learned_count { /* --learn: objects the traced run loaded, files added */
+        size_t objects, added;
+    } learned;
     double elapsed_ms; /* time plan_build took */
 };
 
@@ -60,7 +94,8 @@ const char *plan_mode_name(enum plan_mode mode);
 int plan_mode_parse(const char *name, enum plan_mode *mode);
 
 /* Build the plan. On refusal returns -1 with BBD_EXIT_FAIL and a message naming
- * both files and the missing item; BBD_EXIT_USAGE / BBD_EXIT_ENV for bad input. */
+ * both files and the missing item (details, e.g. every missing symbol, in
+ * plan->refusal); BBD_EXIT_USAGE / BBD_EXIT_ENV for bad input. */
 int plan_build(const struct plan_opts *opts, struct plan *out, struct bbd_err *err);
 void plan_free(struct plan *plan);
 

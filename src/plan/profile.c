@@ -1,6 +1,7 @@
 /* profile.c — see profile.h. */
 #include "profile.h"
 
+#include <ctype.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
@@ -15,16 +16,26 @@ static int push(char ***vec, size_t *n, const char *s)
     return (v[(*n)++] = strdup(s)) ? 0 : -1;
 }
 
-static int add_bind(struct profile *prof, const char *src, const char *dst, const char *origin)
+static int add_bind(struct profile *prof, enum profile_bind_kind kind, const char *src,
+                    const char *dst, const char *origin)
 {
     struct profile_bind *v = realloc(prof->binds, (prof->n_binds + 1) * sizeof(*v));
     if (v == NULL) return -1;
     prof->binds = v;
     struct profile_bind *b = &v[prof->n_binds++];
+    b->kind = kind;
     b->src = strdup(src);
     b->dst = strdup(dst ? dst : src);
     b->origin = strdup(origin);
     return b->src && b->dst && b->origin ? 0 : -1;
+}
+
+/* A shell-style variable name. */
+static bool is_var_name(const char *s)
+{
+    return s[0] && !isdigit((unsigned char)s[0]) &&
+           strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+               strlen(s);
 }
 
 /* One directive; returns 0, or -1 with a reason in WHY. */
@@ -37,7 +48,24 @@ static int parse_line(struct profile *prof, char *line, const char *origin, cons
     *why = "out of memory";
     if (!strcmp(word, "bind") && a && !extra) {
         if (a[0] != '/' || (b && b[0] != '/')) return (*why = "bind needs absolute paths"), -1;
-        return add_bind(prof, a, b, origin);
+        return add_bind(prof, PROFILE_BIND, a, b, origin);
+    }
+    if (!strcmp(word, "device") && a && !b) {
+        if (strncmp(a, "/dev/", 5)) return (*why = "device needs a path under /dev/"), -1;
+        return add_bind(prof, PROFILE_DEVICE, a, NULL, origin);
+    }
+    if (!strcmp(word, "bind-env") && a && !b) {
+        if (!is_var_name(a)) return (*why = "bind-env needs a variable name"), -1;
+        return add_bind(prof, PROFILE_BIND_ENV, a, NULL, origin);
+    }
+    if (!strcmp(word, "ld-path") && a && !b) {
+        if (a[0] != '/' && a[0] != '$') return (*why = "ld-path needs an absolute path"), -1;
+        return push(&prof->ld_path, &prof->n_ld_path, a);
+    }
+    if (!strcmp(word, "forward") && a && !b) return push(&prof->forward, &prof->n_forward, a);
+    if (!strcmp(word, "pass-fd") && a && !b) {
+        if (!is_var_name(a)) return (*why = "pass-fd needs a variable name"), -1;
+        return push(&prof->pass_fd, &prof->n_pass_fd, a);
     }
     if (!strcmp(word, "env") && a && !b && strchr(a, '=') && a[0] != '=')
         return push(&prof->env, &prof->n_env, a);
@@ -85,9 +113,14 @@ void profile_free(struct profile *prof)
     for (size_t i = 0; i < prof->n_env; i++)
         free(prof->env[i]);
     free(prof->env);
-    for (size_t i = 0; i < prof->n_host_always; i++)
-        free(prof->host_always[i]);
-    free(prof->host_always);
+    char **const lists[] = {prof->host_always, prof->forward, prof->pass_fd, prof->ld_path};
+    const size_t counts[] = {prof->n_host_always, prof->n_forward, prof->n_pass_fd,
+                             prof->n_ld_path};
+    for (size_t l = 0; l < 4; l++) {
+        for (size_t i = 0; i < counts[l]; i++)
+            free(lists[l][i]);
+        free(lists[l]);
+    }
     memset(prof, 0, sizeof(*prof));
 }
 

@@ -104,6 +104,24 @@ int view_resolve(const struct fs_view *view, const char *path, char *canon, size
     return 0;
 }
 
+void view_canonical(const struct fs_view *view, const char *path, char *canon, size_t size)
+{
+    char head[PATH_MAX], host[PATH_MAX], c[PATH_MAX];
+    struct bbd_err err;
+    snprintf(head, sizeof(head), "%s", path);
+    for (size_t len = strlen(head); len > 0;) {
+        if (view_resolve(view, head, c, sizeof(c), host, sizeof(host), &err) == 0) {
+            snprintf(canon, size, "%s%s", strcmp(c, "/") ? c : "", path + len);
+            return;
+        }
+        char *slash = strrchr(head, '/');
+        if (slash == NULL || slash == head) break;
+        *slash = '\0';
+        len = (size_t)(slash - head);
+    }
+    snprintf(canon, size, "%s", path);
+}
+
 bool view_has_file(const struct fs_view *view, const char *path, char *canon, size_t canon_size,
                    char *host, size_t host_size)
 {

@@ -29,6 +29,10 @@ struct fs_view {
 int view_resolve(const struct fs_view *view, const char *path, char *canon, size_t canon_size,
                  char *host, size_t host_size, struct bbd_err *err);
 
+/* PATH with the symlinks of its longest existing part resolved in VIEW, the rest appended
+ * as is: where a file that may not exist yet would land. */
+void view_canonical(const struct fs_view *view, const char *path, char *canon, size_t size);
+
 /* Does PATH exist as a regular file (after symlinks) in VIEW? Fills CANON/HOST. */
 bool view_has_file(const struct fs_view *view, const char *path, char *canon, size_t canon_size,
                    char *host, size_t host_size);

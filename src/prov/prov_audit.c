@@ -5,6 +5,10 @@
  * libfabric, so it sees which provider the process really opens: fi_fabric() is redirected
  * through a wrapper that records attr->prov_name and calls the real function unchanged.
  *
+ * It also notes, for each object, the name it was asked for and the object that asked
+ * (la_objsearch): what `bbd plan --learn` needs to tell a dlopen'ed plugin from a
+ * dependency.
+ *
  * Events go, one line each with a single write(2), to $BBD_PROV_DIR/<pid>.events when that
  * is set (bbd probe), else to a memfd named "bbd-prov-events" that prov_collect() in the same
  * process reads back. At exit it appends the exit record (versions, origins, environment).
@@ -112,7 +116,7 @@ static int sink(void)
 
 static void event(const char *tag, const char *a, const char *b, const char *c)
 {
-    char line[8192], ea[4096], eb[1024], ec[64];
+    char line[16384], ea[4096], eb[4096], ec[4096];
     int fd = sink();
     if (fd < 0) return;
     int n = snprintf(line, sizeof(line), "%s%s%s%s%s%s%s\n", tag, a ? "\t" : "",
@@ -244,6 +248,28 @@ __attribute__((destructor)) static void at_exit(void)
     write_exit_record();
 }
 
+/* ---- who asked for each object (bbd plan --learn) ---- */
+
+/* The name of the last search the loader began (LA_SER_ORIG) and the object that began it:
+ * the next object opened is what that search found (the loader's lock orders both). */
+static struct {
+    char name[4096];
+    uintptr_t requester; /* its cookie: its link_map (la_objopen), 0 when unknown */
+    int pending;
+} search;
+
+static void record_requester(const struct link_map *map)
+{
+    if (!search.pending) return;
+    search.pending = 0;
+    const struct link_map *req = (const struct link_map *)search.requester;
+    const char *by = req == NULL || (uintptr_t)req == st.main_cookie || req->l_name == NULL ||
+                             req->l_name[0] == '\0'
+                         ? st.snap.exe
+                         : req->l_name;
+    event("L", map->l_name, search.name, by ? by : "");
+}
+
 /* ---- the rtld-audit interface ---- */
 
 EXPORT unsigned int la_version(unsigned int version)
@@ -270,10 +296,22 @@ EXPORT unsigned int la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *coo
         return LA_FLG_BINDFROM;
     }
     event("O", map->l_name, NULL, NULL);
+    record_requester(map);
     if (prov_snap_add_object(&st.snap, map->l_name, map) < 0) warn_once("out of memory");
     /* Only bindings to libfabric and MPI are looked at, so other calls pay nothing. */
     int c = prov_comp_match(map->l_name);
     return LA_FLG_BINDFROM | (c == PROV_LIBFABRIC || c == PROV_MPI ? LA_FLG_BINDTO : 0);
+}
+
+/* Only noted, never changed: the loader searches exactly as it would without us. */
+EXPORT char *la_objsearch(const char *name, uintptr_t *cookie, unsigned int flag)
+{
+    if (flag == LA_SER_ORIG && name) {
+        snprintf(search.name, sizeof(search.name), "%s", name);
+        search.requester = cookie ? *cookie : 0;
+        search.pending = 1;
+    }
+    return (char *)name;
 }
 
 EXPORT unsigned int la_objclose(uintptr_t *cookie)

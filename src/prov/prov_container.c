@@ -40,6 +40,13 @@ static int detect_podman(const struct prov_mounts *ms)
     return access("/run/.containerenv", F_OK) == 0 || env_is("container", "podman");
 }
 
+/* Charliecloud's ch-run sets CH_RUNNING in the container's environment. */
+static int detect_charliecloud(const struct prov_mounts *ms)
+{
+    (void)ms;
+    return env_is("CH_RUNNING", NULL);
+}
+
 /* bwrap leaves no file behind; it stays the parent (or PID 1) of what it runs. */
 static int ancestor_named(const char *want)
 {
@@ -77,8 +84,10 @@ static int detect_other(const struct prov_mounts *ms)
 }
 
 static const struct runtime runtimes[] = {
-    {"apptainer", detect_apptainer}, {"singularity", detect_singularity}, {"podman", detect_podman},
-    {"bwrap", detect_bwrap},         {"docker", detect_docker},           {"other", detect_other},
+    {"apptainer", detect_apptainer}, {"singularity", detect_singularity},
+    {"podman", detect_podman},       {"charliecloud", detect_charliecloud},
+    {"bwrap", detect_bwrap},         {"docker", detect_docker},
+    {"other", detect_other},
 };
 
 const char *prov_container_detect(const struct prov_mounts *ms)

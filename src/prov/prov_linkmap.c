@@ -1,5 +1,6 @@
 /* prov_linkmap.c — prov_linkmap_sym: look a symbol up in a loaded object by walking its
  * dynamic section and GNU (or SysV) hash table, the way the loader does, without calling it. */
+#include "elf_read.h"
 #include "prov_comp.h"
 
 #include <elf.h>
@@ -63,9 +64,7 @@ static void *gnu_lookup(const struct dyn_tables *t, const char *name)
     const ElfW(Addr) *bloom = (const ElfW(Addr) *)&h[4];
     const uint32_t *buckets = (const uint32_t *)&bloom[bloom_size];
     const uint32_t *chain = &buckets[nbuckets];
-    uint32_t hash = 5381;
-    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-        hash = hash * 33 + *c;
+    uint32_t hash = elf_gnu_hash(name);
     if (nbuckets == 0) return NULL;
     uint32_t idx = buckets[hash % nbuckets];
     if (idx < symoffset) return NULL;
@@ -80,13 +79,8 @@ static void *gnu_lookup(const struct dyn_tables *t, const char *name)
 static void *sysv_lookup(const struct dyn_tables *t, const char *name)
 {
     const uint32_t *h = t->sysv_hash;
-    uint32_t nbucket = h[0], hash = 0, g;
+    uint32_t nbucket = h[0], hash = elf_sysv_hash(name);
     const uint32_t *bucket = &h[2], *chain = &bucket[nbucket];
-    for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
-        hash = (hash << 4) + *c;
-        if ((g = hash & 0xf0000000u)) hash ^= g >> 24;
-        hash &= ~g;
-    }
     if (nbucket == 0) return NULL;
     for (uint32_t i = bucket[hash % nbucket]; i; i = chain[i]) {
         void *addr = defined(t, i, name);

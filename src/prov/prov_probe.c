@@ -18,19 +18,22 @@
 
 struct probe_opts {
     bool json;
-    const char *out; /* JSON file, NULL: none */
-    char **cmd;      /* NULL: report on ourselves */
+    const char *out;      /* JSON file, NULL: none */
+    const char *plan_out; /* learned-objects file for bbd plan --learned, NULL: none */
+    char **cmd;           /* NULL: report on ourselves */
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bbd probe [--json] [-o FILE] [-- CMD [ARGS...]]\n"
+    fprintf(f, "usage: bbd probe [--json] [-o FILE] [--plan-out FILE] [-- CMD [ARGS...]]\n"
                "  Runs CMD with the provenance audit library (LD_AUDIT) and reports which MPI,\n"
                "  libfabric provider (opened, and what most likely carried the bytes), UCX, GPU\n"
                "  runtime, NCCL/RCCL, net plugin, GTL and libcxi it used, and whether each came\n"
                "  from the host or the container image. Without CMD: reports on bbd itself.\n"
                "  --json     print the provenance object (as in bbd-bench records) on stdout\n"
                "  -o FILE    also write it to FILE\n"
+               "  --plan-out FILE  write every object the command's processes loaded (and who\n"
+               "             asked for it) for `bbd plan --learned FILE`\n"
                "  exit status: CMD's own (127 not found, 126 not executable, 128+N signal N);\n"
                "  2 usage, 3 environment error of bbd probe itself.\n"
                "  BBD_PROV_AUDIT overrides the audit library's path.\n");
@@ -48,6 +51,8 @@ static int parse(int argc, char **argv, struct probe_opts *o)
             o->json = true;
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             o->out = argv[++i];
+        } else if (!strcmp(argv[i], "--plan-out") && i + 1 < argc) {
+            o->plan_out = argv[++i];
         } else {
             return -1;
         }
@@ -265,11 +270,65 @@ static void write_outputs(const struct prov_report *r, const struct probe_opts *
     fflush(stdout);
 }
 
+/* Run CMD audited and read what its processes left. NULL with ERR when bbd probe itself
+ * failed (ERR->code) or the command could not be started (*STATUS 126/127). */
+static struct prov_report *probe_run(char **cmd, int *status, struct bbd_err *err)
+{
+    char lib[PATH_MAX], dir[PATH_MAX];
+    *status = 0;
+    if (prov_audit_path(lib, sizeof(lib), err) < 0) return NULL;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof(dir), "%s/bbd-probe-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (mkdtemp(dir) == NULL) {
+        bbd_err_sys(err, "mkdtemp", dir);
+        return NULL;
+    }
+    /* the command may run as another user or in a container that maps ids differently */
+    chmod(dir, 01777);
+    if (run_command(cmd, lib, dir, status, err) < 0) {
+        char why[sizeof(err->msg)];
+        snprintf(why, sizeof(why), "%s", err->msg);
+        bbd_err_set(err, BBD_EXIT_ENV, "cannot run '%s': %s", cmd[0], why);
+        remove_dir(dir);
+        return NULL;
+    }
+    struct prov_report *r = collect_dir(dir, err);
+    if (getenv("BBD_PROV_KEEP") == NULL) remove_dir(dir);
+    return r;
+}
+
+int prov_learn_run(char **cmd, struct prov_learned *out, int *status, struct bbd_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct prov_report *r = probe_run(cmd, status, err);
+    if (r == NULL) return -1;
+    int rc = 0;
+    if (*status != 0)
+        rc = bbd_err_set(err, BBD_EXIT_FAIL, "the traced command '%s' exited with status %d",
+                         cmd[0], *status);
+    else if (prov_learned_from_snaps(r->procs, r->nprocs, out))
+        rc = bbd_err_sys(err, "malloc", "learned objects");
+    if (rc) prov_learned_free(out);
+    prov_free(r);
+    return rc;
+}
+
+/* --plan-out: a file that cannot be written fails the probe (what it was asked for). */
+static int write_plan_out(const struct prov_report *r, const char *path)
+{
+    struct prov_learned l = {0};
+    struct bbd_err err = {0};
+    int rc = prov_learned_from_snaps(r->procs, r->nprocs, &l) ? bbd_err_sys(&err, "malloc", path)
+                                                              : prov_learned_write(&l, path, &err);
+    if (rc) fprintf(stderr, "bbd probe: --plan-out: %s\n", err.msg);
+    prov_learned_free(&l);
+    return rc;
+}
+
 int bbd_cmd_probe(int argc, char **argv)
 {
     struct probe_opts o;
     struct bbd_err err = {0};
-    char lib[PATH_MAX], dir[PATH_MAX];
     int status = 0;
     if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
         usage(stdout);
@@ -280,36 +339,27 @@ int bbd_cmd_probe(int argc, char **argv)
         return BBD_EXIT_USAGE;
     }
     if (o.cmd == NULL) {
+        if (o.plan_out) {
+            fprintf(stderr, "bbd probe: --plan-out needs a command after --\n");
+            return BBD_EXIT_USAGE;
+        }
         struct prov_report *r = prov_collect(NULL, &err);
         if (r == NULL) goto env_error;
         write_outputs(r, &o);
         prov_free(r);
         return BBD_EXIT_OK;
     }
-    if (prov_audit_path(lib, sizeof(lib), &err) < 0) goto env_error;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof(dir), "%s/bbd-probe-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (mkdtemp(dir) == NULL) {
-        bbd_err_sys(&err, "mkdtemp", dir);
-        goto env_error;
-    }
-    /* the command may run as another user or in a container that maps ids differently */
-    chmod(dir, 01777);
-    if (run_command(o.cmd, lib, dir, &status, &err) < 0) {
-        fprintf(stderr, "bbd probe: cannot run '%s': %s\n", o.cmd[0], err.msg);
-        remove_dir(dir);
-        return status ? status : BBD_EXIT_ENV;
-    }
-    if (status != 0) fprintf(stderr, "bbd probe: '%s' exited with status %d\n", o.cmd[0], status);
-    struct prov_report *r = collect_dir(dir, &err);
-    if (getenv("BBD_PROV_KEEP") == NULL) remove_dir(dir);
+    struct prov_report *r = probe_run(o.cmd, &status, &err);
+    if (status != 0 && r)
+        fprintf(stderr, "bbd probe: '%s' exited with status %d\n", o.cmd[0], status);
     if (r == NULL) {
         fprintf(stderr, "bbd probe: %s\n", err.msg);
-        return status ? status : BBD_EXIT_ENV;
+        return status ? status : err.code ? err.code : BBD_EXIT_ENV;
     }
     write_outputs(r, &o);
+    int plan_rc = o.plan_out ? write_plan_out(r, o.plan_out) : 0;
     prov_free(r);
-    return status;
+    return status ? status : plan_rc ? BBD_EXIT_ENV : BBD_EXIT_OK;
 env_error:
     fprintf(stderr, "bbd probe: %s\n", err.msg);
     return err.code ? err.code : BBD_EXIT_ENV;

@@ -4,6 +4,7 @@
 #define BBD_PROV_REPORT_INT_H
 
 #include "prov.h"
+#include "prov_learn.h"
 #include "prov_snap.h"
 
 #include <stdbool.h>
@@ -27,6 +28,9 @@ void prov_analyse(struct prov_report *r);
 /* Events of this process written by the audit library (memfd or $BBD_PROV_DIR file), as a
  * malloc'ed string; NULL when the audit library is not active here. */
 char *prov_own_events(void);
+
+/* The union of the objects N processes loaded, each path once (prov_learn.c). */
+int prov_learned_from_snaps(const struct prov_snap *procs, size_t n, struct prov_learned *out);
 
 /* Read a whole file into a malloc'ed string; NULL on error (errno set). */
 char *prov_read_file(const char *path);

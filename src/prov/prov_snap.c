@@ -1,5 +1,6 @@
 /* prov_snap.c — building, enriching, parsing and writing a process snapshot. */
 #include "prov_snap.h"
+#include "elf_read.h"
 #include "prov_container.h"
 #include "prov_mount.h"
 
@@ -51,8 +52,11 @@ static void found_free(struct prov_found *f)
 
 void prov_snap_free(struct prov_snap *s)
 {
-    for (size_t i = 0; i < s->nobj; i++)
+    for (size_t i = 0; i < s->nobj; i++) {
         free(s->obj[i].path);
+        free(s->obj[i].asked);
+        free(s->obj[i].by);
+    }
     for (size_t i = 0; i < s->nfab; i++) {
         free(s->fab[i].provider);
         free(s->fab[i].fabric);
@@ -84,7 +88,20 @@ int prov_snap_add_object(struct prov_snap *s, const char *path, void *handle)
     if (grow((void **)&s->obj, &s->capobj, s->nobj, sizeof(*s->obj)) < 0) return -1;
     char *copy = strdup(path);
     if (copy == NULL) return -1;
-    s->obj[s->nobj++] = (struct prov_object){copy, false, handle};
+    s->obj[s->nobj++] = (struct prov_object){copy, false, handle, NULL, NULL};
+    return 0;
+}
+
+int prov_snap_object_requester(struct prov_snap *s, const char *path, const char *asked,
+                               const char *by)
+{
+    for (size_t i = 0; i < s->nobj; i++) {
+        struct prov_object *o = &s->obj[i];
+        if (strcmp(o->path, path) || o->asked) continue;
+        o->asked = strdup(asked);
+        o->by = strdup(by);
+        return o->asked && o->by ? 0 : -1;
+    }
     return 0;
 }
 
@@ -137,55 +154,16 @@ int prov_snap_from_loader(struct prov_snap *s)
     return dl_iterate_phdr(add_loaded, s);
 }
 
-/* ---- ELF: DT_SONAME of a file on disk (64-bit, native byte order) ---- */
-
-static int read_at(int fd, void *buf, size_t n, off_t off)
-{
-    return pread(fd, buf, n, off) == (ssize_t)n ? 0 : -1;
-}
-
-/* File offset of a virtual address, through the PT_LOAD headers. */
-static off_t vaddr_to_offset(const Elf64_Phdr *ph, int n, Elf64_Addr va)
-{
-    for (int i = 0; i < n; i++)
-        if (ph[i].p_type == PT_LOAD && va >= ph[i].p_vaddr && va < ph[i].p_vaddr + ph[i].p_filesz)
-            return (off_t)(va - ph[i].p_vaddr + ph[i].p_offset);
-    return -1;
-}
+/* ---- ELF: DT_SONAME of a file on disk, through the project's one ELF reader ---- */
 
 int prov_elf_soname(const char *path, char *buf, size_t len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
-    Elf64_Ehdr eh;
-    Elf64_Phdr ph[64];
-    if (fd < 0) return -1;
-    if (read_at(fd, &eh, sizeof(eh), 0) < 0 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-        eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
-        eh.e_phnum == 0 || eh.e_phnum > 64 ||
-        read_at(fd, ph, eh.e_phnum * sizeof(Elf64_Phdr), (off_t)eh.e_phoff) < 0)
-        goto out;
-    for (int i = 0; i < eh.e_phnum; i++) {
-        if (ph[i].p_type != PT_DYNAMIC) continue;
-        Elf64_Dyn dyn[512];
-        size_t nd = ph[i].p_filesz / sizeof(Elf64_Dyn);
-        if (nd > 512) nd = 512;
-        if (read_at(fd, dyn, nd * sizeof(Elf64_Dyn), (off_t)ph[i].p_offset) < 0) goto out;
-        Elf64_Addr strtab = 0;
-        Elf64_Xword soname = (Elf64_Xword)-1;
-        for (size_t d = 0; d < nd && dyn[d].d_tag != DT_NULL; d++) {
-            if (dyn[d].d_tag == DT_STRTAB) strtab = dyn[d].d_un.d_ptr;
-            if (dyn[d].d_tag == DT_SONAME) soname = dyn[d].d_un.d_val;
-        }
-        off_t off = strtab ? vaddr_to_offset(ph, eh.e_phnum, strtab) : -1;
-        if (off < 0 || soname == (Elf64_Xword)-1 || len == 0) goto out;
-        ssize_t got = pread(fd, buf, len - 1, off + (off_t)soname);
-        if (got <= 0) goto out;
-        buf[got] = '\0';
-        rc = buf[0] && strlen(buf) < (size_t)got ? 0 : -1; /* NUL-terminated inside the read */
-        goto out;
-    }
-out:
-    close(fd);
+    struct elf_info info;
+    struct bbd_err err;
+    if (len == 0 || elf_read(path, &info, &err)) return -1;
+    int rc = info.soname && info.soname[0] && strlen(info.soname) < len ? 0 : -1;
+    if (rc == 0) memcpy(buf, info.soname, strlen(info.soname) + 1);
+    elf_free(&info);
     return rc;
 }
 
@@ -388,6 +366,9 @@ static void parse_line(struct prov_snap *s, char *line)
         break;
     case 'O':
         if (n >= 2) prov_snap_add_object(s, f[1], NULL);
+        break;
+    case 'L':
+        if (n >= 4) prov_snap_object_requester(s, f[1], f[2], f[3]);
         break;
     case 'C':
         if (n >= 2) prov_snap_close_object(s, f[1], true);

@@ -4,7 +4,8 @@
  *
  * A snapshot is filled live (in the process itself: prov_collect, or the audit library at
  * exit) or parsed from the event file the audit library writes, one line per event:
- *   P pid exe | O path (loaded) | C path (unloaded) | F provider fabric rc (fi_fabric) |
+ *   P pid exe | O path (loaded) | L path asked-name requester (who asked for it) |
+ *   C path (unloaded) | F provider fabric rc (fi_fabric) |
  *   W warning | exit record: H host, K container, S key path soname origin host_path,
  *   V key version, E NAME=value, Z (end)
  * Fields are separated by tabs; tab, newline and backslash inside a field are escaped. */
@@ -20,6 +21,8 @@ struct prov_object {
     char *path;   /* as the loader named it */
     bool closed;  /* unloaded again (dlclose) before the end of the run */
     void *handle; /* link_map of the object (audit library only), else NULL */
+    char *asked;  /* the name it was asked for (DT_NEEDED entry or dlopen argument), or NULL */
+    char *by;     /* the object that asked for it (the program for its own needs), or NULL */
 };
 
 struct prov_fabric {
@@ -61,6 +64,9 @@ int prov_snap_add_object(struct prov_snap *s, const char *path, void *handle);
 /* The loader unmapped PATH: its handle is dropped (never read again). `during_run` false
  * (unloaded by MPI_Finalize or at exit) keeps it counted as in use. */
 void prov_snap_close_object(struct prov_snap *s, const char *path, bool during_run);
+/* The name object PATH was asked for, and the object that asked (an "L" event). */
+int prov_snap_object_requester(struct prov_snap *s, const char *path, const char *asked,
+                               const char *by);
 int prov_snap_add_fabric(struct prov_snap *s, const char *provider, const char *fabric, int rc);
 
 /* Objects loaded right now (dl_iterate_phdr), for a process without the audit library. */

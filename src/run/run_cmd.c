@@ -30,7 +30,7 @@ static const char run_usage[] =
     "               [--launcher auto|mpiexec|srun] [--mpiexec PROG] [--hosts H1,H2]\n"
     "               [--nodes N] [--srun_mpi pmi2|pmix|cray_shasta] [--cpu_bind B]\n"
     "               [--gpu_bind B] [--gpus_per_task N] [--launcher_args WORDS]\n"
-    "               [--image IMG] [--runtime apptainer|singularity|podman|docker|bwrap]\n"
+    "               [--image IMG] [--runtime apptainer|singularity|podman|docker|bwrap|ch-run]\n"
     "               [--bench PATH] [--gtl_library FILE] [--reference FILE] [--system NAME]\n"
     "               [--env K=V] [--set SECTION.KEY=VALUE]\n"
     "Runs modes x gtl x tests x placements (default: native, 2 ranks, H H, latency+bw),\n"

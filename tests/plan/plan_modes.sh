@@ -9,18 +9,13 @@
 #       FABRIC_1.8, host libfabric stops at FABRIC_1.6; host (Debian 13) MPICH needs
 #       GLIBC_2.38, the Debian 12 image has 2.36.
 #   (4) basic injects nothing: the image's own MPICH file is loaded.
-set -euo pipefail
-bbd=$BBD_BUILD_DIR/src/bbd/bbd
+. "$BBD_SOURCE_DIR/tests/plan/lib.sh"
 where_dir=$BBD_BUILD_DIR/tests/plan
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
 r12=$("$BBD_SOURCE_DIR/scripts/make-image-root" debian12)
 r13=$("$BBD_SOURCE_DIR/scripts/make-image-root" debian13)
 mpich=$(realpath /usr/lib/x86_64-linux-gnu/libmpich.so.12)
 host_id() { stat -Lc 'dev=%d ino=%i' "$1"; }
 app=(--bind "$where_dir:/opt/bbd-test" --app /opt/bbd-test/mpi_where)
-t=$(mktemp -d /tmp/bbd-plan-modes.XXXXXX)
-trap 'rm -rf "$t"' EXIT
 
 # (1) bind
 out=$("$bbd" exec --mode bind --image "$r13" --host-mpi "$mpich" "${app[@]}" --explain \
@@ -58,17 +53,9 @@ grep -q "libmpich.so.12 $(host_id "$mpich")\$" <<<"$out" && fail "basic: host MP
 ok "basic: image's own MPICH loaded, nothing injected"
 
 # (3) refusals: exit 1, message names the missing item, the command never runs.
-refuse() { # refuse WHAT PATTERN bbd-exec-args...
-  local what=$1 pattern=$2; shift 2
-  set +e; "$bbd" exec "$@" -- /bin/sh -c 'echo LAUNCHED' >"$t/out" 2>"$t/err"; local rc=$?; set -e
-  [ "$rc" -eq 1 ] || fail "$what: exit $rc, want 1 ($(cat "$t/err"))"
-  grep -q LAUNCHED "$t/out" && fail "$what: command was launched"
-  grep -qE "$pattern" "$t/err" || fail "$what: message: $(cat "$t/err")"
-  ok "$what refused: $(tail -1 "$t/err")"
-}
 refuse "Open MPI host" "MPI ABI mismatch: host .*libmpi.so.40.* is Open MPI ABI .* is MPICH ABI" \
   --mode bind --image "$r13" --host-mpi /usr/lib/x86_64-linux-gnu/libmpi.so.40 "${app[@]}"
-refuse "FABRIC_1.8" "image /usr/bin/fi_info needs FABRIC_1.8 from libfabric.so.1, but host .*libfabric.so.1.* defines only up to FABRIC_1.6" \
+refuse "FABRIC_1.8" "refused: [0-9]+ symbols the image binds to the replaced /usr/lib/x86_64-linux-gnu/libfabric.so.1[.0-9]* are missing from host .*libfabric.so.1.*: fi_[a-z_]*@FABRIC_1.8 \(needed by image /usr/bin/fi_info\); the host file defines versions only up to FABRIC_1.6" \
   --mode hybrid --image "$r13" --app /usr/bin/fi_info --host-fabric /usr/lib/x86_64-linux-gnu/libfabric.so.1
 refuse "GLIBC_2.38" "host .*/libmpich.so.12.4.1 needs GLIBC_2.3[89] from libc.so.6, but the image's /usr/lib/x86_64-linux-gnu/libc.so.6 defines only up to GLIBC_2.36" \
   --mode bind --image "$r12" --host-mpi "$r13/usr/lib/x86_64-linux-gnu/libmpich.so.12" "${app[@]}"

@@ -249,6 +249,51 @@ static void test_events(void **state)
     prov_snap_free(&s);
 }
 
+/* Who asked for each object ("L" events), the union of several processes' objects, and the
+ * learned-objects file bbd probe --plan-out writes and bbd plan --learned reads. */
+static void test_learned(void **state)
+{
+    (void)state;
+    struct prov_snap p[2];
+    prov_snap_init(&p[0]);
+    prov_snap_init(&p[1]);
+    assert_int_equal(prov_snap_parse(&p[0],
+                                     "P\t1\t/bin/mpiexec\nO\tlinux-vdso.so.1\n"
+                                     "O\t/lib/libhwloc.so.15\n"
+                                     "L\t/lib/libhwloc.so.15\tlibhwloc.so.15\t/bin/mpiexec\n"),
+                     0);
+    assert_int_equal(prov_snap_parse(&p[1], "P\t2\t/bin/rank\nO\t/lib/libhwloc.so.15\n"
+                                            "O\t/lib/ucx/libuct_cma.so.0\n"
+                                            "L\t/lib/ucx/libuct_cma.so.0\t/lib/ucx/lib\\tuct.so\t"
+                                            "/lib/libucs.so.0\nL\t/nowhere\tx\ty\n"),
+                     0);
+    assert_string_equal(p[0].obj[1].asked, "libhwloc.so.15");
+    assert_string_equal(p[0].obj[1].by, "/bin/mpiexec");
+    assert_null(p[1].obj[0].asked);
+    struct prov_learned l = {0}, back;
+    assert_int_equal(prov_learned_from_snaps(p, 2, &l), 0);
+    assert_int_equal(l.n, 2); /* the vDSO left out, libhwloc once */
+    assert_string_equal(l.objs[0].path, "/lib/libhwloc.so.15");
+    assert_string_equal(l.objs[0].by, "/bin/mpiexec");
+    assert_string_equal(l.objs[1].asked, "/lib/ucx/lib\tuct.so"); /* escaped tab round trip */
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "/tmp/prov-learned-%d", (int)getpid());
+    struct bbd_err err;
+    assert_int_equal(prov_learned_write(&l, path, &err), 0);
+    assert_int_equal(prov_learned_read(path, &back, &err), 0);
+    assert_int_equal(back.n, 2);
+    assert_string_equal(back.objs[1].path, "/lib/ucx/libuct_cma.so.0");
+    assert_string_equal(back.objs[1].asked, "/lib/ucx/lib\tuct.so");
+    assert_string_equal(back.objs[1].by, "/lib/libucs.so.0");
+    prov_learned_free(&back);
+    assert_int_equal(prov_learned_read("/etc/hostname", &back, &err), -1);
+    assert_int_equal(err.code, BBD_EXIT_USAGE);
+    unlink(path);
+    prov_learned_free(&l);
+    prov_snap_free(&p[0]);
+    prov_snap_free(&p[1]);
+}
+
 /* An object the loader unmapped: its handle (a link_map the loader freed) is dropped at
  * once, whether it counts as unloaded during the run or, after MPI_Finalize, as used; the
  * exit-time enrichment must then not touch it. The poisoned handle would crash if read. */
@@ -400,7 +445,7 @@ int main(void)
         cmocka_unit_test(test_mount_origin),    cmocka_unit_test(test_comp_match),
         cmocka_unit_test(test_versions),        cmocka_unit_test(test_events),
         cmocka_unit_test(test_unmapped_handle), cmocka_unit_test(test_linkmap_and_soname),
-        cmocka_unit_test(test_analyse),
+        cmocka_unit_test(test_analyse),         cmocka_unit_test(test_learned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

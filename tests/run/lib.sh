@@ -58,13 +58,13 @@ setup_containers() {
       "$2/tests/bench/libbbd_test_xccl_standin.so" "$work/bench-$1/"
   done
 }
-containers_ini() {
+containers_ini() { # [RUNTIME]: bwrap unless given
   cat <<INI
 [launcher]
 launcher = mpiexec
 mpiexec = mpiexec.mpich
 [container]
-runtime = bwrap
+runtime = ${1:-bwrap}
 image = $r12
 image_bench = /opt/bbd-bench/bbd-bench
 exec_args = --app /opt/bbd-bench/bbd-bench

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bbd run --config with the container modes run for real: native, basic, bind and hybrid,
 # each cell `mpiexec.mpich -n 2 bbd exec --mode M --runtime bwrap ... -- bbd-bench ...`
+# (or podman / ch-run, the first argument)
 # (the launcher outside, one container per rank, as `srun apptainer exec` does).
 #   basic:  Debian 12 image root, its own MPICH 4.0.2 (ch4:ucx)
 #   bind:   Debian 13 image root (MPICH 4.2.1), the host's MPICH 4.0.2 bound over it
@@ -9,8 +10,17 @@
 # bbd-bench is the build tree's, bound in at /opt/bbd-bench (for hybrid: the same sources built
 # against the ch4:ofi MPICH). Every cell must be stored ok, the report must answer "is libfabric
 # used" per mode from the provenance, and the records must say where the MPI file came from.
+# Usage: run_containers.sh [RUNTIME [BBD-RUN-ARGS...]]: bwrap (default), podman or ch-run
+# (tests/plan registers those two; podman runs with CONTAINERS_CONF=share/containers/
+# containers.conf, docs/plan.md); BBD-RUN-ARGS go to `bbd run` (e.g. --set bench.iterations=N).
 . "$(dirname "$0")/lib.sh"
+runtime=${1:-bwrap}
+shift $(($# > 0))
+command -v "$runtime" >/dev/null || fail "$runtime not installed (scripts/install-deps)"
+container=$([ "$runtime" = ch-run ] && echo charliecloud || echo "$runtime")
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$BBD_SOURCE_DIR/share/containers/containers.conf}
 cd "$work"
+touch "$work/start"
 # bbd-bench is bound in at /opt/bbd-bench with the provenance interposer beside it (for
 # hybrid: built against the image's MPI, ch4:ofi)
 setup_containers
@@ -22,7 +32,7 @@ placements = H H
 [bench]
 sizes = 1:65536
 timeout = 120
-$(containers_ini)
+$(containers_ini "$runtime")
 [env]
 ; treat the ranks as remote so the network stack (UCX tcp, libfabric tcp) carries the
 ; bytes and the libfabric question has a non-trivial answer (shared memory would work too:
@@ -30,12 +40,12 @@ $(containers_ini)
 MPIR_CVAR_NOLOCAL = 1
 FI_PROVIDER = tcp
 INI
-"$BBD" run --config matrix.ini | tee run.log || fail "bbd run failed: $(grep -A1 'failed' run.log | head -5)"
+"$BBD" run --config matrix.ini "$@" | tee run.log || fail "bbd run failed: $(grep -A1 'failed' run.log | head -5)"
 expect_eq "$(sql "select count(*) from cells where status='ok'")" 8 "ok cells (4 modes x 2 tests)"
 grep -q '^\[8/8\] hybrid/gtl-off/bw/H H: ok' run.log || fail "no progress line for the last cell"
 cmd=$(cat bbd-runs/run-1/cell-005-bind-gtloff-latency-HH/command)
 case "$cmd" in
-  *"mpiexec.mpich -n 2 $BBD exec --mode bind --image $r13 --runtime bwrap --app /opt/bbd-bench/bbd-bench --bind $work/bench-ucx:/opt/bbd-bench --host-mpi $mpich -- /opt/bbd-bench/bbd-bench latency"*) ;;
+  *"mpiexec.mpich -n 2 $BBD exec --mode bind --image $r13 --runtime $runtime --app /opt/bbd-bench/bbd-bench --bind $work/bench-ucx:/opt/bbd-bench --host-mpi $mpich -- /opt/bbd-bench/bbd-bench latency"*) ;;
   *) fail "bind cell command: $cmd" ;;
 esac
 
@@ -44,7 +54,9 @@ prov() { # prov MODE JSON-PATH -> distinct values over the mode's records
   sql "select distinct json_extract(r.json,'\$.provenance.$2') from records r join cells c
        on r.cell_id=c.id where c.mode='$1'"
 }
-expect_eq "$(prov basic container)" bwrap "basic: provenance sees the container"
+for m in basic bind hybrid; do
+  expect_eq "$(prov $m container)" "$container" "$m: provenance sees the container"
+done
 expect_eq "$(prov basic mpi.origin)" image "basic: MPI file origin"
 expect_eq "$(prov basic mpi.release)" 4.0.2 "basic: Debian 12 image's MPICH"
 expect_eq "$(prov basic libfabric.loaded)" 0 "basic: libfabric loaded"
@@ -73,7 +85,7 @@ grep -q '^| Size (B) | native (MB/s) | basic (MB/s) | bind (MB/s) | hybrid (MB/s
 # A plan that would fail at run time is refused before launch: the cell is recorded as failed
 # with bbd exec's reason, and the matrix goes on.
 if [ -e /usr/lib/x86_64-linux-gnu/libmpi.so.40 ]; then
-  "$BBD" run --config matrix.ini --db refuse.db --modes bind,basic --tests latency \
+  "$BBD" run --config matrix.ini "$@" --db refuse.db --modes bind,basic --tests latency \
     --set "mode.bind.exec_args=--bind $work/bench-ucx:/opt/bbd-bench --host-mpi /usr/lib/x86_64-linux-gnu/libmpi.so.40" \
     >refuse.log 2>&1 && fail "a refused plan did not fail the run"
   expect_eq "$(sqlite3 refuse.db "select c.mode||':'||c.status from cells c order by id" | tr '\n' ' ')" \
@@ -81,4 +93,8 @@ if [ -e /usr/lib/x86_64-linux-gnu/libmpi.so.40 ]; then
   sqlite3 refuse.db "select reason from cells where mode='bind'" | grep -q 'MPI ABI mismatch' \
     || fail "refusal reason: $(sqlite3 refuse.db "select reason from cells where mode='bind'")"
 fi
-echo "PASS run_containers_bwrap"
+# The runtime left the image directories as they were (podman's runc creates mount points
+# in the root it is given: bbd exec gives it an overlay, ROOT:O).
+changed=$(find "$r12" "$r13" -xdev -newer "$work/start" ! -type d 2>/dev/null | head -5)
+[ -z "$changed" ] || fail "$runtime changed the image directories: $changed"
+echo "PASS run_containers_$runtime"
