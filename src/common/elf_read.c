@@ -114,7 +114,7 @@ static int map_open(struct elf_map *m, const void *data, size_t size, const char
     m->n_phdr = eh.e_phnum;
     if (m->n_phdr && (m->phdr = malloc(m->n_phdr * sizeof(*m->phdr))) == NULL)
         return bbd_err_sys(err, "malloc", name);
-    memcpy(m->phdr, m->base + eh.e_phoff, m->n_phdr * sizeof(*m->phdr));
+    if (m->n_phdr) memcpy(m->phdr, m->base + eh.e_phoff, m->n_phdr * sizeof(*m->phdr));
     const Elf64_Phdr *dyn = NULL;
     for (size_t i = 0; i < m->n_phdr && dyn == NULL; i++)
         if (m->phdr[i].p_type == PT_DYNAMIC) dyn = &m->phdr[i];

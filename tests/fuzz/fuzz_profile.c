@@ -3,6 +3,7 @@
 #include "fuzz_util.h"
 #include "profile.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -14,9 +15,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (profile_load(path, &p, &err) < 0 &&
         (err.code != BBD_EXIT_USAGE && err.code != BBD_EXIT_ENV))
         fuzz_fail("fuzz_profile", "error without exit code 2/3");
-    for (size_t i = 0; i < p.n_binds; i++)
-        if (p.binds[i].src[0] != '/' || p.binds[i].dst[0] != '/')
+    for (size_t i = 0; i < p.n_binds; i++) {
+        const struct profile_bind *b = &p.binds[i];
+        bool is_path = b->kind != PROFILE_BIND_ENV; /* bind-env names a variable */
+        if (is_path && (b->src[0] != '/' || (b->dst && b->dst[0] != '/')))
             fuzz_fail("fuzz_profile", "a bind path that is not absolute");
+        if (b->kind == PROFILE_DEVICE && strncmp(b->src, "/dev/", 5))
+            fuzz_fail("fuzz_profile", "a device outside /dev");
+    }
     for (size_t i = 0; i < p.n_env; i++)
         if (strchr(p.env[i], '=') == NULL || p.env[i][0] == '=')
             fuzz_fail("fuzz_profile", "an env entry that is not NAME=VALUE");
