@@ -71,6 +71,13 @@ int run_matrix_expand(const struct run_spec *s, struct run_cell **cells, int *sk
                              c[k].gtl ? "on" : "off", c[k].test, c[k].placement);
                     k++;
                 }
+    if (k == 0) {
+        free(c);
+        return bbd_err_set(err, BBD_EXIT_USAGE,
+                           "[matrix]: no cell to run: all %d combinations of modes, gtl, tests "
+                           "and placements are left out (basic mode runs no GTL cells)",
+                           skip);
+    }
     if (skipped) *skipped = skip;
     *cells = c;
     return k;

@@ -21,7 +21,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (run_spec_load_file(&s, path, &err) == 0 && run_spec_check(&s, &err) == 0) {
         struct run_cell *cells = NULL;
         int n = run_matrix_expand(&s, &cells, NULL, &err);
-        if (n < 1) fuzz_fail("fuzz_ini", "a checked matrix without cells");
+        if (n == 0) fuzz_fail("fuzz_ini", "a checked matrix without cells and without an error");
+        if (n < 0 && (err.code != BBD_EXIT_USAGE || !err.msg[0]))
+            fuzz_fail("fuzz_ini", "a matrix that cannot expand without exit code 2 and message");
         free(cells);
         char *json = run_spec_json(&s);
         cJSON *o = json ? cJSON_Parse(json) : NULL;
