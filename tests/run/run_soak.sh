@@ -77,6 +77,7 @@ echo "run_soak: $n cells, $kills SIGKILLs (number $launcher_kill hits the launch
 
 started=$SECONDS
 pid=
+log=
 # queries wait for a writer: after a launcher kill, bbd goes on and may hold the write lock
 sq() { sqlite3 -cmd '.timeout 10000' bbd.db "$1"; }
 no_orphans() { # wait up to 10 s for every rank of a killed bbd to be gone
@@ -84,39 +85,57 @@ no_orphans() { # wait up to 10 s for every rank of a killed bbd to be gone
   pgrep -af "$bench" >&2
   fail "ranks still running 10 s after bbd was killed"
 }
-for k in $(seq 1 "$kills"); do
+# The kill moments follow the matrix's progress, not the clock (cells last 0.1 s on a fast
+# machine and several seconds on a loaded one): kill k waits until cell target[k] has
+# reached (started, or skipped as stored by a resumed bbd), then a random 0-99 ms more. The
+# targets are distinct, increasing and spread over the cells but the last three, so every
+# kill finds bbd running and every resume has work left.
+targets=$(shuf -i 2-$((n - 3)) -n "$kills" --random-source=<(yes "$seed") | sort -n)
+[ "$(echo "$targets" | wc -l)" -eq "$kills" ] || fail "$kills kills need at least $((kills + 4)) cells"
+wait_for_cell() { # CELL: until the running bbd prints a line of that cell (60 s at most)
+  for _ in $(seq 1 1200); do
+    grep -qE "^\[$1/$n\] " "$log" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$log"; fail "bbd ended before cell $1 started (kill $k)"; }
+    sleep 0.05
+  done
+  cat "$log"
+  fail "cell $1 did not start within 60 s (kill $k)"
+}
+k=0
+for target in $targets; do
+  k=$((k + 1))
   if [ -z "$pid" ]; then
-    "$BBD" "${args[@]}" --resume >"run-$k.log" 2>&1 &
+    log=run-$k.log
+    "$BBD" "${args[@]}" --resume >"$log" 2>&1 &
     pid=$!
   fi
-  # a random moment after the (re)start or the last kill: spread over the first half of the
-  # matrix (cells take ~1 s), so that the last kill still finds bbd running
-  ms=$((300 + RANDOM % (n * 500 / kills + 1)))
-  sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
-  kill -0 "$pid" 2>/dev/null || { cat "run-$k.log"; fail "bbd ended before kill $k: make the cells longer"; }
+  wait_for_cell "$target"
+  ms=$((RANDOM % 100))
+  sleep "0.$(printf '%03d' "$ms")"
+  kill -0 "$pid" 2>/dev/null || { cat "$log"; fail "bbd ended before kill $k"; }
   if [ "$k" -eq "$launcher_kill" ]; then
     l=
     for _ in $(seq 1 100); do l=$(pgrep -P "$pid" mpiexec || true); [ -n "$l" ] && break; sleep 0.05; done
     [ -n "$l" ] || fail "kill $k: no launcher under bbd $pid"
     kill -KILL "$l"
-    what="launcher (mpiexec $l)"
+    what="launcher (mpiexec $l), cell $target"
   else
     l=$(pgrep -P "$pid" mpiexec || true) # the running cell's launcher, if any
     kill -KILL "$pid"
     wait "$pid" 2>/dev/null || true
     pid=
-    # it must die with bbd, not when its cell ends (~1 s): caught unless the cell was ending
+    # it must die with bbd, not when its cell ends: caught unless the cell was ending
     sleep 0.5
     if [ -n "$l" ] && [ -n "$(ps -o stat= -p "$l" | grep -v Z)" ]; then # a zombie is dead
       fail "launcher $l still running 0.5 s after bbd was killed: $(ps -o stat=,args= -p "$l")"
     fi
     no_orphans
-    what="bbd"
+    what="bbd, cell $target"
   fi
   integrity=$(sq 'pragma integrity_check' 2>&1 || true)
   [ -e bbd.db ] || integrity="ok (no database yet)"
   stored=$(sq "select count(*) from cells where status='ok'" 2>/dev/null || echo 0)
-  printf 'kill %2d at %3d s: %-28s cells stored ok %3s, integrity %s\n' "$k" $((SECONDS - started)) \
+  printf 'kill %2d at %3d s: %-38s cells stored ok %3s, integrity %s\n' "$k" $((SECONDS - started)) \
     "$what" "$stored" "$integrity"
   case $integrity in ok*) ;; *) fail "integrity after kill $k: $integrity" ;; esac
 done
