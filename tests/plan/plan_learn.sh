@@ -25,10 +25,12 @@ run_cmd=(mpiexec.mpich -n 2 "$bench" latency -m 8:8 -i 200 -x 20 -c --json -)
 modules() { # modules RECORD-FILE -> sorted basenames of the ucx/ modules its provenance lists
   grep -m1 '^{' "$1" | jq -r '.provenance.objects[].path | select(test("/ucx/")) | sub(".*/"; "")' | sort -u
 }
-validated() { grep -m1 '^{' "$1" | jq -e '.validated and .errors == 0' >/dev/null || fail "$2: not validated: $(cat "$1")"; }
+# (stdout holds the JSON records only: with --json - the table goes to stderr, kept apart,
+# because Hydra forwards the two streams separately and a merged file may split a line)
+validated() { grep -m1 '^{' "$1" | jq -e '.validated and .errors == 0' >/dev/null || fail "$2: not validated: $(cat "$1" "${1%.out}.err")"; }
 
 # (1) native
-"${run_cmd[@]}" >"$work/native.out" 2>&1 || fail "native run: $(cat "$work/native.out")"
+"${run_cmd[@]}" >"$work/native.out" 2>"$work/native.err" || fail "native run: $(cat "$work/native.out" "$work/native.err")"
 validated "$work/native.out" native
 native=$(modules "$work/native.out")
 [ -n "$native" ] || fail "the native run loaded no UCX module: $(cat "$work/native.out")"
@@ -39,7 +41,7 @@ echo "native UCX modules: $(echo $native)"
 jq -e '[.binds[].dst | select(test("/ucx/"))] == [] and .learned.added == 0' "$work/static.json" >/dev/null \
   || fail "the static plan has UCX modules: $(jq -c .binds "$work/static.json")"
 mpiexec.mpich -n 2 "$BBD" exec "${plan[@]}" -- /opt/bbd-bench/bbd-bench latency -m 8:8 -i 200 -x 20 -c --json - \
-  >"$work/static.out" 2>&1 || fail "static run: $(cat "$work/static.out")"
+  >"$work/static.out" 2>"$work/static.err" || fail "static run: $(cat "$work/static.out" "$work/static.err")"
 validated "$work/static.out" static
 grep -m1 '^{' "$work/static.out" | jq -e --arg m "$mpich" '.provenance.mpi.origin == "host" and .provenance.mpi.host_path == $m and .provenance.ucx.origin == "host"' >/dev/null \
   || fail "static run: not the host's MPICH and UCX: $(grep -m1 '^{' "$work/static.out" | jq -c .provenance.mpi)"
@@ -59,7 +61,7 @@ grep "learned: the traced run" "$work/learn.err"
 # (4) bbd probe --plan-out, then one container per rank with --learned
 "$BBD" probe --plan-out "$work/learned.txt" -- "${run_cmd[@]}" >/dev/null 2>&1 || fail "probe --plan-out"
 mpiexec.mpich -n 2 "$BBD" exec "${plan[@]}" --learned "$work/learned.txt" -- /opt/bbd-bench/bbd-bench latency -m 8:8 -i 200 -x 20 -c --json - \
-  >"$work/learned.out" 2>&1 || fail "learned run: $(cat "$work/learned.out")"
+  >"$work/learned.out" 2>"$work/learned.err" || fail "learned run: $(cat "$work/learned.out" "$work/learned.err")"
 validated "$work/learned.out" learned
 got=$(modules "$work/learned.out")
 [ "$got" = "$native" ] || fail "learned run loaded '$(echo $got)', native '$(echo $native)'"
