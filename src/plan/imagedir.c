@@ -1,6 +1,8 @@
 /* imagedir.c — see imagedir.h. */
 #include "imagedir.h"
 
+#include "bbd_fs.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -83,19 +85,6 @@ static int join(char out[PATH_MAX], const char *a, const char *b)
     return -1;
 }
 
-/* mkdir -p of PATH (a host path). */
-static int make_dirs(const char *path)
-{
-    char p[PATH_MAX];
-    if (join(p, path, "")) return -1;
-    for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
-        if (s) *s = '\0';
-        if (mkdir(p, 0755) < 0 && errno != EEXIST) return -1;
-        if (s == NULL) return 0;
-        *s = '/';
-    }
-}
-
 /* An empty placeholder at PATH: a directory, a file, or the same symlink. */
 static int placeholder(const char *path, bool is_dir, const char *link)
 {
@@ -142,7 +131,8 @@ static int fill_stage(const struct plan *plan, char dirs[][PATH_MAX], size_t n, 
     char path[PATH_MAX];
     struct stage_ctx c = {tmp, err};
     for (size_t d = 0; d < n; d++) {
-        if (join(path, tmp, dirs[d]) || make_dirs(path)) return bbd_err_sys(err, "mkdir", dirs[d]);
+        if (join(path, tmp, dirs[d])) return bbd_err_sys(err, "mkdir", dirs[d]);
+        if (bbd_mkdir_p(path, err)) return -1; /* err names the folder that failed */
         if (image_entries(plan->image, dirs[d], NULL, stage_entry, &c, err)) return -1;
     }
     for (size_t i = 0; i < plan->n_binds; i++) {
@@ -152,7 +142,7 @@ static int fill_stage(const struct plan *plan, char dirs[][PATH_MAX], size_t n, 
         bool is_dir = stat(b->src, &st) == 0 && S_ISDIR(st.st_mode);
         if (join(path, tmp, b->dst)) return bbd_err_sys(err, "placeholder", b->dst);
         *strrchr(path, '/') = '\0';
-        if (make_dirs(path)) return bbd_err_sys(err, "mkdir", path);
+        if (bbd_mkdir_p(path, err)) return -1;
         if (join(path, tmp, b->dst) || placeholder(path, is_dir, NULL))
             return bbd_err_sys(err, "placeholder", b->dst);
     }
