@@ -1,10 +1,11 @@
 #include "clock.h"
 
+#include "bbd_time.h"
+
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct bench_clock bench_clock = {"MPI_Wtime", 1e-9, 0};
 
@@ -40,13 +41,6 @@ int bench_clock_tsc_invariant(const char *cpuinfo)
 }
 
 #if defined(__x86_64__)
-static double monotonic(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static int cpu_has_invariant_tsc(void)
 {
     FILE *f = fopen("/proc/cpuinfo", "r");
@@ -67,11 +61,11 @@ void bench_clock_init(void)
 #if defined(__x86_64__)
     if (!cpu_has_invariant_tsc()) return;
     /* Rate from ~20 ms of both clocks; the error is ~1e-7 relative. */
-    double w0 = monotonic();
+    double w0 = bbd_monotonic_s();
     uint64_t c0 = __rdtsc();
     double w1;
     do
-        w1 = monotonic();
+        w1 = bbd_monotonic_s();
     while (w1 - w0 < 0.02);
     uint64_t c1 = __rdtsc();
     if (c1 <= c0) return;
