@@ -18,6 +18,20 @@ grep -q 'basic, GTL off \[bw D H\]: no (libfabric not loaded' rep.md || fail "li
 "$BBD" report --db bbd.db --compare 2 3 > better.md || fail "improvement flagged as regression"
 if "$BBD" report --db bbd.db --compare 3 2 > worse.md; then fail "regression not flagged"; fi
 grep -q '23 sizes compared: 23 regressions' worse.md || fail "regression count"
+# every plot names its unit on the y axis, kept apart per unit (bw in MB/s, the xccl bus
+# bandwidth in GB/s, latency in us): in gnuplot's script and as the rotated text of the SVG
+command -v gnuplot >/dev/null || fail "gnuplot not installed (scripts/install-deps)"
+"$BBD" import --db units.db --mode x "$data/units.jsonl" >/dev/null
+"$BBD" report --db units.db --last -o units.md 2>/dev/null
+ylabel() { # ylabel PLOT LABEL
+  local gp=units-plots/$1.gp y
+  grep -qxF "set ylabel '$2'" "$gp" || fail "$gp: y label is not '$2': $(grep ylabel "$gp")"
+  y=$(grep -A1 'rotate(270)' "units-plots/$1.svg" || true)
+  grep -qF ">$2</tspan>" <<<"$y" || fail "$1.svg: y axis label is not '$2': $y"
+}
+ylabel bw-HH 'bandwidth (MB/s)'
+ylabel xccl_allreduce-inplace-DD 'bus bandwidth (GB/s)'
+ylabel latency-HH 'latency (us)'
 # strict numbers in every option: a usage error (2) naming the argument, never a silent 0
 usage() { # usage EXPECTED_MESSAGE ARGS...
   local re=$1; shift
