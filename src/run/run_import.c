@@ -294,6 +294,14 @@ int run_import_osu(FILE *in, const char *name, const char *test, const char *pla
     if (test && t == NULL) {
         fprintf(diag, "%s: --test %s: not a bbd-bench test (%s)\n", name, test, bench_names());
         bad++;
+    } else if (t && t->layout != LAYOUT_OSU) {
+        /* its rows read "size count type ...": the second number is no figure of the test */
+        fprintf(diag,
+                "%s: --test %s: printed in nccl-tests' layout, which bbd import cannot "
+                "read (import bbd-bench's --json records)\n",
+                name, t->name);
+        bad++;
+        t = NULL;
     } else if (t == NULL) {
         fprintf(diag, "%s: no OSU header naming the test: give --test\n", name);
         bad++;

@@ -47,6 +47,12 @@ usage "\-\-compare 1: needs two run ids" report --db bbd.db --compare 1
 usage "\-\-compare x: not a run id" report --db bbd.db --compare 2 x
 usage "\-\-run 0: not a run id" import --db bbd.db --run 0 "$data/good.jsonl"
 usage "bad option" report --db bbd.db --frobnicate
+# nccl-tests' text (an xccl collective's layout) is refused, not read as "<size> <value>"
+# (its second column is the element count: 67108864 would have been stored as GB/s)
+printf '%s\n' '#       size         count      type   redop    root     time   algbw   busbw #wrong' \
+  '   134217728      67108864     half     sum      -1   4500.1   29.83   55.92      0' >nccl.txt
+usage "xccl:allreduce: printed in nccl-tests' layout" import --db bbd.db --format osu \
+  --test xccl:allreduce nccl.txt
 # the shipped LUMI reference file, held against the LUMI tables themselves: every table figure
 # passes; the ReFrame references need a known rank count (OSU text has none): not measured
 lumi=$data/lumi
