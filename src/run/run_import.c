@@ -310,10 +310,17 @@ int run_import_osu(FILE *in, const char *name, const char *test, const char *pla
         fprintf(diag, "%s: no \"<size> <value>\" rows\n", name);
         bad++;
     }
+    /* a test without placement letters (xccl: device buffers) is D D, not H H */
+    const char *where = placement ? placement : t && !t->letters ? "D D" : "H H";
+    char why[160];
+    if (t && placement && !bench_place_ok(t, placement[0], placement[2], why, sizeof(why))) {
+        fprintf(diag, "%s: --placement %s: %s\n", name, placement, why);
+        bad++;
+        t = NULL;
+    }
     for (int i = out->n - rows; t && i < out->n; i++) {
         snprintf(out->r[i].test, sizeof(out->r[i].test), "%s", t->name);
-        snprintf(out->r[i].placement, sizeof(out->r[i].placement), "%s",
-                 placement ? placement : "H H");
+        snprintf(out->r[i].placement, sizeof(out->r[i].placement), "%s", where);
         snprintf(out->r[i].unit, sizeof(out->r[i].unit), "%s", t->unit);
     }
     return bad;

@@ -53,6 +53,13 @@ printf '%s\n' '#       size         count      type   redop    root     time   a
   '   134217728      67108864     half     sum      -1   4500.1   29.83   55.92      0' >nccl.txt
 usage "xccl:allreduce: printed in nccl-tests' layout" import --db bbd.db --format osu \
   --test xccl:allreduce nccl.txt
+# an xccl point-to-point test (OSU layout, no placement letters) is stored as D D, and a
+# host placement for it is refused
+printf '%s\n' '# OSU XCCL Latency Test v7.4' '# Size       Latency (us)' '8                    12.50' >xlat.txt
+"$BBD" import --db xccl.db --format osu --test xccl:latency xlat.txt >/dev/null || fail "import xccl:latency"
+expect_eq "$(sqlite3 xccl.db "select placement from cells")" "D D" "xccl:latency imported placement"
+usage "xccl:latency always uses device buffers (D D), not H H" import --db xccl.db --format osu \
+  --test xccl:latency --placement 'H H' xlat.txt
 # the shipped LUMI reference file, held against the LUMI tables themselves: every table figure
 # passes; the ReFrame references need a known rank count (OSU text has none): not measured
 lumi=$data/lumi
