@@ -36,11 +36,12 @@ static int check_devices(struct xccl_run *x, int local_rank, int local_size, con
     if (x->gpu->ops->device_count(x->gpu, &count, err)) {
         char msg[sizeof(err->msg)];
         snprintf(msg, sizeof(msg), "%s", err->msg);
-        return bbd_err_set(err, BBD_EXIT_ENV, "no usable GPU on %s: %s", host, msg);
+        return bbd_err_set(err, BBD_EXIT_ENV, "no usable GPU on %s for %s (%s): %s", host,
+                           x->lib->name, x->lib->library, msg);
     }
     if (count < 1)
-        return bbd_err_set(err, BBD_EXIT_ENV, "%s: no GPU device visible on %s", x->gpu->name,
-                           host);
+        return bbd_err_set(err, BBD_EXIT_ENV, "%s: no GPU device visible on %s for %s (%s)",
+                           x->gpu->name, host, x->lib->name, x->lib->library);
     if (count < local_size)
         return bbd_err_set(err, BBD_EXIT_ENV,
                            "%d ranks on %s but only %d GPU%s visible: %s refuses two ranks on one "
