@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # recipe_consistency.sh [CONTAINERS_DIR [BUILD_IMAGE]] — static check of the image recipe
 # (the GPU flavours cannot be built here, so this is what keeps them honest):
-#   1. versions.env is plain KEY=value; every DEBIAN_<KEY> overrides a defined <KEY>;
+#   1. versions.env is plain KEY=value; every OFFLINE_<KEY> overrides a defined <KEY>
+#      (a <KEY>_SHA256 may exist in the offline set only);
 #   2. every variable the recipe scripts use is a pin, a build argument or set locally;
 #   3. every pin is used (by a script, another pin, a component URL or a flavour's base);
 #   4. the Dockerfile's stages form one chain ending in `image`, each stage declares
 #      the build arguments it uses, and build-image passes exactly the global ARGs;
 #   5. each flavour's stage list is complete: for every flavour x CXI x extras, every
-#      component has a URL pin, a build recipe, a Dockerfile step and a manifest version,
-#      and the GPU stack and base image exist for the flavour.
+#      component has a URL pin, a version pin, a build recipe and a Dockerfile step, and
+#      the GPU stack (from each source a pin set names) and base image exist for it.
 # Prints one line per problem and exits 1 when there is any.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +31,10 @@ declare -A pin_set arg_set
 for k in "${pins[@]}"; do pin_set[$k]=1; done
 is_pin() { [ -n "${pin_set[$1]:-}" ]; }
 for k in "${pins[@]}"; do
-  case "$k" in DEBIAN_*) is_pin "${k#DEBIAN_}" || problem "versions.env: $k overrides undefined ${k#DEBIAN_}" ;; esac
+  case "$k" in
+    OFFLINE_*_SHA256) ;;
+    OFFLINE_*) is_pin "${k#OFFLINE_}" || problem "versions.env: $k overrides undefined ${k#OFFLINE_}" ;;
+  esac
 done
 dups=$(printf '%s\n' "${pins[@]}" | sort | uniq -d)
 [ -z "$dups" ] || problem "versions.env: defined twice: $dups"
@@ -45,8 +49,8 @@ passed=$(sed -n '/^build_args=(/,/)$/p' "$build_image" | grep -oE '[A-Z][A-Z0-9_
 
 # --- 2. every variable used by the scripts is defined somewhere ---
 # Names a script sets itself (assignments, loop variables, read targets) are local.
-env_names="PATH PKG_CONFIG_PATH DEBIAN_FRONTEND"
-for f in "$scripts"/*; do
+env_names="PATH PKG_CONFIG_PATH DEBIAN_FRONTEND VERSION_CODENAME"
+for f in "$scripts"/* "$dir"/recipes/*.sh; do
   locals=$(grep -oE '(^|[[:space:];(])(local |export |for |read -r )?[a-z_A-Z][A-Za-z0-9_]*=' "$f" |
     grep -oE '[A-Za-z_][A-Za-z0-9_]*=' | tr -d =)
   locals+=" $(grep -oE 'for [A-Za-z_]+ in|read -r [A-Za-z_ ]+' "$f" | sed 's/^for //; s/ in$//; s/^read -r //')"
@@ -63,14 +67,22 @@ done
 all_comps=""
 for fl in $flavours; do
   is_pin "BASE_IMAGE_$(echo "$fl" | tr a-z A-Z)" || problem "flavour $fl: no BASE_IMAGE_${fl^^} pin"
+  # the GPU stack's sources the two pin sets name (ROCM_SOURCE, OFFLINE_ROCM_SOURCE, ...)
+  srcs=$(sed -n "s/^\(OFFLINE_\)\{0,1\}${fl^^}_SOURCE=//p" "$versions" | sort -u)
+  [ "$fl" = cpu ] && srcs="*"
+  [ -n "$srcs" ] || problem "flavour $fl: no ${fl^^}_SOURCE pin"
   for part in runtime devel; do
-    grep -qE "^  ($fl:$part|$fl:\*)\)" "$scripts/gpu-stack" || problem "flavour $fl: gpu-stack has no $part step"
+    for gs in $srcs; do
+      grep -qE "^  ($fl:$part:$gs|$fl:\*)\)" "$scripts/gpu-stack" ||
+        problem "flavour $fl: gpu-stack has no $part step for source $gs"
+    done
   done
   for cxi in 0 1; do
     for extras in 0 1; do
       comps=$(FLAVOUR=$fl WITH_CXI=$cxi WITH_EXTRAS=$extras "$scripts/components") ||
         { problem "components fails for $fl cxi=$cxi extras=$extras"; continue; }
-      [[ " $comps " == *" libfabric mpich "* ]] || problem "flavour $fl: libfabric and mpich missing from '$comps'"
+      [[ " $comps " == *" libfabric libfabric-api mpich "* ]] ||
+        problem "flavour $fl: libfabric, libfabric-api and mpich missing from '$comps'"
       all_comps+=" $comps"
     done
   done
@@ -78,22 +90,28 @@ done
 for c in $(printf '%s\n' $all_comps | sort -u); do
   key=$(echo "$c" | tr 'a-z-' 'A-Z_')
   is_pin "${key}_URL" || problem "component $c: no ${key}_URL pin"
-  grep -qE "^  $c\)" "$scripts/build-component" || problem "component $c: no recipe in build-component"
-  grep -qE "^    ([a-z-]+ \| )*$c( \||\))" "$scripts/finalize" || problem "component $c: no version in finalize's manifest"
+  [ -f "$dir/recipes/$c.sh" ] || problem "component $c: no recipe (recipes/$c.sh)"
+  is_pin "${key}_VERSION" || problem "component $c: no ${key}_VERSION pin (image.json's version)"
   grep -qE "build-component $c\b|in ([a-z-]+ )*$c( [a-z-]+)*; do" "$dockerfile" ||
     problem "component $c: no Dockerfile stage builds it"
+  # the stage that builds it must have copied its recipe first
+  stage_of=$(awk -v c="$c" '/^FROM /{st = $4} $0 ~ ("build-component " c "([^a-z-]|$)") || $0 ~ ("in ([a-z-]+ )*" c "( [a-z-]+)*; do") {print st; exit}' "$dockerfile")
+  awk -v s="$stage_of" '/^FROM /{on = ($4 == s)} on' "$dockerfile" | grep -q "COPY .*containers/recipes/$c\.sh" ||
+    problem "component $c: stage ${stage_of:-?} does not copy recipes/$c.sh"
 done
 grep -q 'build-component bitbulldozer' "$dockerfile" || problem "Dockerfile: bbd is never built"
 
 # --- 3. every pin is used ---
-script_text=$(cat "$scripts"/* "$build_image" "$here/../../scripts/container-sources-debian" 2>/dev/null)
+script_text=$(cat "$scripts"/* "$dir"/recipes/*.sh "$build_image" "$here/../../scripts/container-sources" 2>/dev/null)
 for k in "${pins[@]}"; do
-  base=${k#DEBIAN_}
+  base=${k#OFFLINE_}
   [ "$base" != "$k" ] && continue # overrides are checked in 1.
   grep -qE "\\\$\{?$k\b" <<<"$script_text" && continue
   grep -qE "\\\$\{$k\}" "$versions" && continue
   case "$k" in
     *_URL) [[ " $(echo $all_comps) " == *" $(echo "${k%_URL}" | tr 'A-Z_' 'a-z-') "* ]] && continue ;;
+    *_VERSION) # read by fetch-sources through the component's name
+      [[ " $(echo $all_comps) " == *" $(echo "${k%_VERSION}" | tr 'A-Z_' 'a-z-') "* ]] && continue ;;
     BASE_IMAGE_*) [[ " $flavours " == *" $(echo "${k#BASE_IMAGE_}" | tr A-Z a-z) "* ]] && continue ;;
     DEBSRC_SUITES) grep -q DEBSRC_SUITES <<<"$script_text" && continue ;;
   esac
@@ -120,7 +138,8 @@ for s in $stages; do
     grep -qx "$v" <<<"$declared" || problem "Dockerfile stage $s: uses \$$v without ARG $v"
   done
   # The scripts read build arguments from the environment: the stage must declare them.
-  for sc in $(grep -E '^(RUN|  )' <<<"$body" | grep -oE 'scripts/[a-z-]+' | sort -u); do
+  for sc in $(grep -E '^(RUN|  )' <<<"$body" | grep -oE 'scripts/[a-z-]+' | sort -u) \
+    $(grep -E '^COPY ' <<<"$body" | grep -oE 'recipes/[a-z-]+\.sh' | sort -u); do
     for v in $(grep -v '^[[:space:]]*#' "$dir/$sc" 2>/dev/null | grep -oE '\$\{?[A-Z][A-Z0-9_]*' | tr -d '${' | sort -u); do
       is_arg "$v" || continue
       [ "$v" = BASE_IMAGE ] && continue
